@@ -1,0 +1,299 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ClockUnit is the unit in which a clock is counted.
+type ClockUnit string
+
+// Units of a Clock.
+const (
+	CalendarDays ClockUnit = "calendar_days" // every day counts; a due date on a non-working day moves to the next working day
+	WorkingDays  ClockUnit = "working_days"  // only working days count
+	Hours        ClockUnit = "hours"         // elapsed hours, weekends and holidays included
+	Minutes      ClockUnit = "minutes"       // elapsed minutes, weekends and holidays included
+)
+
+// clockSuffixes are the short forms of the units, as accepted by ParseClock. Longer suffixes come first.
+var clockSuffixes = [...]struct {
+	suffix string
+	unit   ClockUnit
+}{
+	{"wd", WorkingDays},
+	{"d", CalendarDays},
+	{"h", Hours},
+	{"m", Minutes},
+}
+
+// MaxClockLength is the longest clock Validate accepts, in any unit (about a hundred years in days).
+const MaxClockLength = 36600
+
+// Clock is how long a case (or a request for input) may take: a legal deadline such as 60 calendar
+// days, or an internal target such as 15 working days or 48 hours.
+type Clock struct {
+	Length int       `json:"length"`
+	Unit   ClockUnit `json:"unit"`
+}
+
+// ParseClock parses the short form of a clock: "60d" (calendar days), "15wd" (working days), "48h"
+// (hours) or "30m" (minutes). It returns an EINVALID error for anything else.
+func ParseClock(s string) (Clock, error) {
+	t := strings.TrimSpace(s)
+	for _, u := range clockSuffixes {
+		num, ok := strings.CutSuffix(t, u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(num)
+		if err != nil || num == "" || num[0] < '0' || num[0] > '9' {
+			break
+		}
+		c := Clock{Length: n, Unit: u.unit}
+		if err := c.Validate(); err != nil {
+			return Clock{}, err
+		}
+		return c, nil
+	}
+	return Clock{}, Errorf(EINVALID, "invalid clock %q: want a number and a unit, e.g. 60d, 15wd, 48h or 30m", s)
+}
+
+// Validate returns an EINVALID error (field "clock") unless the clock has a known unit and a length
+// from 1 to MaxClockLength.
+func (c Clock) Validate() error {
+	switch c.Unit {
+	case CalendarDays, WorkingDays, Hours, Minutes:
+	default:
+		return FieldErrorf("clock", "unknown clock unit %q: want %s, %s, %s or %s", c.Unit, CalendarDays, WorkingDays, Hours, Minutes)
+	}
+	if c.Length < 1 || c.Length > MaxClockLength {
+		return FieldErrorf("clock", "clock length %d out of range 1..%d", c.Length, MaxClockLength)
+	}
+	return nil
+}
+
+func (c Clock) valid() bool { return c.Validate() == nil }
+
+// String returns the short form that ParseClock reads, e.g. "60d" or "15wd".
+func (c Clock) String() string {
+	for _, u := range clockSuffixes {
+		if u.unit == c.Unit {
+			return strconv.Itoa(c.Length) + u.suffix
+		}
+	}
+	return strconv.Itoa(c.Length) + " " + string(c.Unit)
+}
+
+// describe returns the clock in words, e.g. "60 calendar days" or "1 working day".
+func (c Clock) describe() string {
+	var one, many string
+	switch c.Unit {
+	case CalendarDays:
+		one, many = "calendar day", "calendar days"
+	case WorkingDays:
+		one, many = "working day", "working days"
+	case Hours:
+		one, many = "hour", "hours"
+	case Minutes:
+		one, many = "minute", "minutes"
+	default:
+		return c.String()
+	}
+	if c.Length == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(c.Length) + " " + many
+}
+
+// duration returns the length of an hour or minute clock.
+func (c Clock) duration() time.Duration {
+	switch c.Unit {
+	case Hours:
+		return time.Duration(c.Length) * time.Hour
+	case Minutes:
+		return time.Duration(c.Length) * time.Minute
+	}
+	return 0
+}
+
+// SkippedDay is a non-working day that a deadline passed over.
+type SkippedDay struct {
+	Date Date `json:"date"`
+	// Reason is the holiday's name, or "Saturday" or "Sunday".
+	Reason string `json:"reason"`
+}
+
+// Deadline is a due instant together with how it was computed, so that staff can see and check it.
+//
+// Suspensions and extensions are not applied yet; they will be recorded beside the fields below.
+type Deadline struct {
+	// Start is the instant the clock started (the receipt of the document).
+	Start time.Time `json:"start"`
+	Clock Clock     `json:"clock"`
+	// DueAt is the instant by which the case must be answered. For day clocks it is 23:59:59 on DueDate in
+	// the calendar's location: an answer sent any time on the due date is in time.
+	DueAt time.Time `json:"dueAt"`
+	// DueDate is the civil date of DueAt in the calendar's location.
+	DueDate Date `json:"dueDate"`
+	// DaysCounted is the number of days counted for a day clock (its length), 0 for hour and minute clocks.
+	DaysCounted int `json:"daysCounted"`
+	// Skipped lists the non-working days the deadline passed over: for calendar days, the days after the
+	// original due date that were not working days; for working days, every non-working day not counted.
+	Skipped []SkippedDay `json:"skipped,omitempty"`
+	// MovedFrom is the original due date of a calendar-day clock that ended on a non-working day.
+	MovedFrom *Date `json:"movedFrom,omitempty"`
+}
+
+// Deadline computes when clock, started at start, runs out, with loc the municipality's location
+// (Europe/Skopje, loaded by the caller; start's own location when nil). It is a pure function of its
+// arguments and the calendar's one-off days.
+//
+// Day clocks are counted as in administrative procedure: the day of receipt (start's date in loc) does
+// not count. Calendar days: the due date is that date plus Length days and,
+// if it is not a working day, the next working day. Working days: the due date is the Length-th working
+// day after that date. Either way DueAt is 23:59:59 on the due date in loc (see Date.EndOfDayIn).
+//
+// Hour and minute clocks: DueAt is start plus the elapsed duration, whatever the day; DueDate is its date
+// in loc.
+//
+// The clock should have passed Validate; an invalid clock gives a Deadline due at start.
+func (c *Calendar) Deadline(start time.Time, clock Clock, loc *time.Location) Deadline {
+	if loc == nil {
+		loc = start.Location()
+	}
+	dl := Deadline{Start: start, Clock: clock}
+	if !clock.valid() {
+		dl.DueAt = start.In(loc)
+		dl.DueDate = DateOf(start, loc)
+		return dl
+	}
+	switch clock.Unit {
+	case Hours, Minutes:
+		dl.DueAt = start.Add(clock.duration()).In(loc)
+		dl.DueDate = DateOf(dl.DueAt, loc)
+		return dl
+	case CalendarDays:
+		due := DateOf(start, loc).AddDays(clock.Length)
+		if !c.IsWorkingDay(due) {
+			from := due
+			dl.MovedFrom = &from
+			for ; !c.IsWorkingDay(due); due = due.AddDays(1) {
+				dl.Skipped = append(dl.Skipped, c.skippedDay(due))
+			}
+		}
+		dl.DueDate = due
+	case WorkingDays:
+		due, skipped := c.AddWorkingDays(DateOf(start, loc), clock.Length)
+		if len(skipped) > 0 {
+			dl.Skipped = make([]SkippedDay, len(skipped))
+			for i, d := range skipped {
+				dl.Skipped[i] = c.skippedDay(d)
+			}
+		}
+		dl.DueDate = due
+	}
+	dl.DaysCounted = clock.Length
+	dl.DueAt = dl.DueDate.EndOfDayIn(loc)
+	return dl
+}
+
+// skippedDay explains why d is not a working day.
+func (c *Calendar) skippedDay(d Date) SkippedDay {
+	if h, ok := c.holidayOn(d); ok {
+		return SkippedDay{Date: d, Reason: h.Name}
+	}
+	return SkippedDay{Date: d, Reason: d.Weekday().String()}
+}
+
+// Explain returns a short English account of how the deadline was computed, e.g. "60 calendar days
+// from 2026-01-13 end on 2026-03-14, a Saturday; moved to the next working day 2026-03-16, passing over
+// 2026-03-14 (Saturday) and 2026-03-15 (Sunday). Due by 23:59:59 CET on 2026-03-16."
+func (d Deadline) Explain() string {
+	var b strings.Builder
+	loc := d.DueAt.Location()
+	if !d.Clock.valid() {
+		b.WriteString("Invalid clock ")
+		b.WriteString(strconv.Quote(d.Clock.String()))
+		b.WriteString(": due at the start, ")
+		b.WriteString(d.DueAt.Format("2006-01-02 15:04:05 MST"))
+		b.WriteString(".")
+		return b.String()
+	}
+	b.WriteString(d.Clock.describe())
+	b.WriteString(" from ")
+	switch d.Clock.Unit {
+	case Hours, Minutes:
+		b.WriteString(d.Start.In(loc).Format("2006-01-02 15:04 MST"))
+		b.WriteString(" end at ")
+		b.WriteString(d.DueAt.Format("2006-01-02 15:04 MST"))
+		b.WriteString("; hours and minutes run on weekends and holidays too.")
+		return b.String()
+	case CalendarDays:
+		b.WriteString(DateOf(d.Start, loc).String())
+		if d.MovedFrom == nil {
+			b.WriteString(" end on ")
+			writeDay(&b, d.DueDate)
+			b.WriteString(".")
+			break
+		}
+		b.WriteString(" end on ")
+		writeDay(&b, *d.MovedFrom)
+		if len(d.Skipped) > 0 && d.Skipped[0].Date.Equal(*d.MovedFrom) && !isWeekdayName(d.Skipped[0].Reason) {
+			b.WriteString(" (")
+			b.WriteString(d.Skipped[0].Reason)
+			b.WriteString(")")
+		}
+		b.WriteString("; moved to the next working day ")
+		b.WriteString(d.DueDate.String())
+		if len(d.Skipped) > 1 {
+			b.WriteString(", passing over ")
+			writeSkipped(&b, d.Skipped)
+		}
+		b.WriteString(".")
+	case WorkingDays:
+		b.WriteString(DateOf(d.Start, loc).String())
+		b.WriteString(" end on ")
+		writeDay(&b, d.DueDate)
+		if len(d.Skipped) > 0 {
+			b.WriteString("; not counted: ")
+			writeSkipped(&b, d.Skipped)
+		}
+		b.WriteString(".")
+	}
+	b.WriteString(" Due by ")
+	b.WriteString(d.DueAt.Format("15:04:05 MST"))
+	b.WriteString(" on ")
+	b.WriteString(d.DueDate.String())
+	b.WriteString(".")
+	return b.String()
+}
+
+// writeDay writes "2026-03-14, a Saturday".
+func writeDay(b *strings.Builder, d Date) {
+	b.WriteString(d.String())
+	b.WriteString(", a ")
+	b.WriteString(d.Weekday().String())
+}
+
+// writeSkipped writes "2026-03-14 (Saturday), 2026-03-15 (Sunday) and 2026-03-16 (...)".
+func writeSkipped(b *strings.Builder, days []SkippedDay) {
+	for i, s := range days {
+		switch {
+		case i == 0:
+		case i == len(days)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(s.Date.String())
+		b.WriteString(" (")
+		b.WriteString(s.Reason)
+		b.WriteString(")")
+	}
+}
+
+func isWeekdayName(s string) bool {
+	return s == time.Saturday.String() || s == time.Sunday.String()
+}

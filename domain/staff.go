@@ -1,0 +1,35 @@
+package domain
+
+// Role is what a staff user may do.
+type Role string
+
+// Staff roles.
+const (
+	RoleIntake     Role = "intake"      // registers incoming documents
+	RoleOfficer    Role = "officer"     // owns and answers cases
+	RoleSectorHead Role = "sector_head" // answers requests for input for a sector
+	RoleSupervisor Role = "supervisor"  // watches every case
+	RoleAdmin      Role = "admin"       // operates the engine
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleIntake, RoleOfficer, RoleSectorHead, RoleSupervisor, RoleAdmin}
+
+// StaffUser is a member of staff who may call the API.
+type StaffUser struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Roles    []Role   `json:"roles"`
+	Language Language `json:"language"`
+	Sector   string   `json:"sector,omitempty"`
+}
+
+// HasRole reports whether the user holds any of the roles.
+func (u *StaffUser) HasRole(roles ...Role) bool {
+	for _, r := range roles {
+		if contains(u.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
