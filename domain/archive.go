@@ -25,9 +25,6 @@ func (a ArchiveNumber) Long() string {
 	return fmt.Sprintf("%s од %02d.%02d.%04d", a.String(), a.Date.Day, int(a.Date.Month), a.Date.Year)
 }
 
-// MarshalText renders the number for search attributes and logs.
-func (a ArchiveNumber) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
-
 var unitPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,8}$`)
 
 // ValidateUnit checks a register unit (archive sign) such as "08".

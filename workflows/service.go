@@ -1,0 +1,202 @@
+package workflows
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/predmet/predmet/domain"
+)
+
+// Service implements domain.CaseService on Temporal and the event store: intake writes the case's first
+// event (with the submitter's personal data) to the store, then starts the case's workflow, which numbers
+// the case and runs its clock.
+type Service struct {
+	Client   client.Client
+	Store    domain.EventStore
+	Unit     string
+	Policies map[domain.CaseKind]domain.Policy
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+	// Timeout bounds how long OpenCase waits for the registration (default 30 s).
+	Timeout time.Duration
+}
+
+var _ domain.CaseService = (*Service)(nil)
+
+// OpenCase implements domain.CaseService.
+func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*domain.Case, error) {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	if err := req.NewCase.Validate(now()); err != nil {
+		return nil, err
+	}
+	policy, ok := s.Policies[req.NewCase.Kind]
+	if !ok {
+		return nil, domain.FieldErrorf("kind", "Unknown case kind %q.", req.NewCase.Kind)
+	}
+	id := newCaseID(req)
+	hash := requestHash(req.NewCase)
+	if err := s.recordReceipt(ctx, id, hash, req); err != nil {
+		return nil, err
+	}
+
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	workflowID := CaseWorkflowID(id)
+	start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflowID,
+		TaskQueue:                TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SearchCaseKind.ValueSet(string(req.NewCase.Kind)),
+			SearchCaseStatus.ValueSet(string(domain.StatusReceived)),
+			SearchCaseOverdue.ValueSet(false),
+		),
+	}, CaseWorkflow, CaseInput{CaseID: id, RequestHash: hash, Unit: s.Unit, Policy: policy, Actor: req.Actor})
+	handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     "registration-" + hash[:16],
+			UpdateName:   RegistrationUpdate,
+			Args:         []any{hash},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err == nil {
+		var reg Registration
+		err = handle.Get(ctx, &reg)
+	}
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case errors.As(err, &started):
+		// The case's workflow has already finished: the retry finds the case as it is.
+	case err != nil:
+		return nil, temporalError(err)
+	}
+	return s.Case(ctx, id)
+}
+
+// recordReceipt writes the CaseReceived event at revision 0. A retry with the same idempotency key finds
+// the same event already there; a different request under the same key is a conflict.
+func (s *Service) recordReceipt(ctx context.Context, id, hash string, req domain.OpenCaseRequest) error {
+	n := req.NewCase
+	stream := domain.CaseStream(id)
+	cause := req.RequestID
+	if cause == "" {
+		cause = id
+	}
+	data, err := domain.EncodeEvents(stream, 0, domain.Metadata{CorrelationID: id, CausationID: cause, UserID: req.Actor.UserID},
+		&domain.CaseReceived{
+			CaseID: id, Kind: n.Kind, Channel: n.Channel, Language: n.Language, ReceivedAt: n.ReceivedAt.UTC(),
+			Subject: n.Subject, Text: n.Text, Submitter: n.Submitter, Sector: n.Sector, RequestHash: hash,
+		})
+	if err != nil {
+		return err
+	}
+	if _, err := s.Store.Append(ctx, stream, domain.NoStream(), data...); err != nil {
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			return domain.Errorf(domain.ECONFLICT, "The idempotency key was already used for a different request.")
+		}
+		return err
+	}
+	// The append is idempotent by event ID only: check that the stored receipt is this request's.
+	first, err := s.Store.ReadStream(ctx, stream, domain.ReadStreamOptions{Max: 1})
+	if err != nil {
+		return err
+	}
+	ev, err := domain.DecodeEvent(first[0])
+	if err != nil {
+		return err
+	}
+	if got, ok := ev.(*domain.CaseReceived); !ok || got.RequestHash != hash {
+		return domain.Errorf(domain.ECONFLICT, "The idempotency key was already used for a different request.")
+	}
+	return nil
+}
+
+// Case implements domain.CaseService.
+func (s *Service) Case(ctx context.Context, id string) (*domain.Case, error) {
+	events, err := s.CaseEvents(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return domain.FoldCase(events)
+}
+
+// CaseEvents implements domain.CaseService.
+func (s *Service) CaseEvents(ctx context.Context, id string) ([]domain.RecordedEvent, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
+	}
+	events, err := s.Store.ReadStream(ctx, domain.CaseStream(id), domain.ReadStreamOptions{})
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
+	}
+	return events, err
+}
+
+// newCaseID returns a new case ID, or with an idempotency key the ID derived from the key and the user,
+// so that a retry reaches the same case.
+func newCaseID(req domain.OpenCaseRequest) string {
+	if req.IdempotencyKey == "" {
+		return uuid.NewString()
+	}
+	return domain.DeterministicID("intake", req.Actor.UserID, req.IdempotencyKey)
+}
+
+// requestHash identifies an intake request by its content.
+func requestHash(n domain.NewCase) string {
+	n.ReceivedAt = n.ReceivedAt.UTC()
+	b, _ := json.Marshal(n)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// temporalError turns a Temporal client error into a domain error.
+func temporalError(err error) error {
+	var rejected *temporal.ApplicationError
+	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	switch {
+	case errors.As(err, &rejected) && strings.Contains(rejected.Error(), "idempotency key"):
+		return domain.Errorf(domain.ECONFLICT, "The idempotency key was already used for a different request.")
+	case errors.As(err, &timeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return unavailable(err)
+	}
+	if st, ok := status.FromError(err); ok {
+		switch st.Code() {
+		case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled, codes.ResourceExhausted:
+			return unavailable(err)
+		}
+	}
+	var svcUnavailable *serviceerror.Unavailable
+	if errors.As(err, &svcUnavailable) {
+		return unavailable(err)
+	}
+	return fmt.Errorf("temporal: %w", err)
+}
+
+func unavailable(err error) error {
+	e := domain.Errorf(domain.EUNAVAILABLE, "The workflow engine did not answer in time; retry the request with the same Idempotency-Key.")
+	return fmt.Errorf("%w (%v)", e, err)
+}
