@@ -1,0 +1,85 @@
+package engine_test
+
+import (
+	"context"
+	"flag"
+	"net"
+	"strings"
+	"testing"
+
+	"go.uber.org/zap"
+
+	"github.com/predmet/predmet/engine"
+)
+
+func TestConfigValidate(t *testing.T) {
+	serve := func(c *engine.Config) {
+		c.Embedded = false
+		c.KurrentDBURL = "kurrentdb://localhost:2113?tls=false"
+		c.StaffFile = "staff.json"
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(*engine.Config)
+		want   string // "" means valid
+	}{
+		{"OK_Dev", func(*engine.Config) {}, ""},
+		{"OK_Serve", serve, ""},
+		{"OK_ProjectionsWithoutTemporal", func(c *engine.Config) { serve(c); c.Roles = []string{"projections"}; c.TemporalAddress = "" }, ""},
+		{"ErrUnknownRole", func(c *engine.Config) { c.Roles = []string{"api", "mailer"} }, `unknown role "mailer"`},
+		{"ErrNoRoles", func(c *engine.Config) { c.Roles = nil }, "no roles"},
+		{"ErrBadUnit", func(c *engine.Config) { c.Unit = "08/1" }, "Register unit"},
+		{"ErrBadLocation", func(c *engine.Config) { c.Location = "Europe/Nowhere" }, "Europe/Nowhere"},
+		{"ErrBadPetitionClock", func(c *engine.Config) { c.PetitionClock = "60 days" }, "petition clock"},
+		{"ErrServeWithoutKurrentDB", func(c *engine.Config) { serve(c); c.KurrentDBURL = "" }, "--kurrentdb-url"},
+		{"ErrServeWithoutTemporal", func(c *engine.Config) { serve(c); c.TemporalAddress = "" }, "--temporal-address"},
+		{"ErrAPIWithoutStaffFile", func(c *engine.Config) { serve(c); c.StaffFile = "" }, "--staff-file"},
+		{"ErrCertWithoutKey", func(c *engine.Config) { c.TemporalTLSCert = "c.pem" }, "go together"},
+		{"ErrShortRetention", func(c *engine.Config) { c.Retention = 1000 }, "retention"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := engine.DefaultConfig()
+			tc.change(&c)
+			err := c.Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("Validate() = %v, want nil", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("Validate() = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConfigFromEnvironmentAndFlags(t *testing.T) {
+	t.Setenv("PREDMET_KURRENTDB_URL", "kurrentdb://kdb:2113")
+	t.Setenv("PREDMET_ROLES", "worker")
+	t.Setenv("PREDMET_UNIT", "09")
+	c := engine.DefaultConfig()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c.RegisterFlags(fs)
+	if err := fs.Parse([]string{"--unit", "10"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.KurrentDBURL != "kurrentdb://kdb:2113" || len(c.Roles) != 1 || c.Roles[0] != "worker" {
+		t.Errorf("environment not applied: %+v", c)
+	}
+	if c.Unit != "10" {
+		t.Errorf("unit = %q: a flag must win over the environment", c.Unit)
+	}
+}
+
+func TestStartErrPortTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c := engine.DefaultConfig()
+	c.DataDir = t.TempDir()
+	c.APIAddr = l.Addr().String()
+	_, err = engine.Start(context.Background(), c, zap.NewNop())
+	if err == nil || !strings.Contains(err.Error(), l.Addr().String()) {
+		t.Fatalf("Start on a taken port = %v, want an error naming %s", err, l.Addr())
+	}
+}

@@ -1,0 +1,465 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/engine"
+	"github.com/predmet/predmet/eventstore/sqlite"
+)
+
+// MustStartEngine starts the whole embedded stack (Temporal and its Web UI on SQLite, the event store,
+// the worker, the projections and the API) on free ports in dir.
+func MustStartEngine(tb testing.TB, dir string, change ...func(*engine.Config)) *engine.Engine {
+	tb.Helper()
+	cfg := engine.DefaultConfig()
+	cfg.DataDir = dir
+	cfg.APIAddr = "127.0.0.1:0"
+	cfg.TemporalPort = 0
+	cfg.UIPort = 0
+	for _, f := range change {
+		f(&cfg)
+	}
+	logger := zaptest.NewLogger(tb, zaptest.Level(zap.WarnLevel))
+	e, err := engine.Start(context.Background(), cfg, logger)
+	if err != nil {
+		tb.Fatalf("start engine: %v", err)
+	}
+	return e
+}
+
+type apiClient struct {
+	tb    testing.TB
+	base  string
+	token string
+}
+
+func newAPIClient(tb testing.TB, e *engine.Engine) *apiClient {
+	if e.DevToken == "" {
+		tb.Fatal("the embedded default printed no dev token")
+	}
+	return &apiClient{tb: tb, base: "http://" + e.APIAddress(), token: e.DevToken}
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) decode(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+func (c *apiClient) do(method, path string, body any, header map[string]string) response {
+	c.tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.tb.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+type caseView struct {
+	ID            string `json:"id"`
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	ArchiveNumber string `json:"archiveNumber"`
+	DueAt         string `json:"dueAt"`
+	DueDate       string `json:"dueDate"`
+	Overdue       bool   `json:"overdue"`
+	Submitter     struct {
+		Name string `json:"name"`
+	} `json:"submitter"`
+}
+
+func petition(subject string, received time.Time) map[string]any {
+	return map[string]any{
+		"kind":       "petition",
+		"submitter":  map[string]any{"name": "Марија Петровска", "email": "marija@example.mk"},
+		"channel":    "counter",
+		"receivedAt": received.Format(time.RFC3339),
+		"subject":    subject,
+		"text":       "Барам поправка на уличното осветлување во улица Илинденска.",
+		"language":   "mk",
+	}
+}
+
+func (c *apiClient) open(body any, key string) (caseView, response) {
+	c.tb.Helper()
+	h := map[string]string{}
+	if key != "" {
+		h["Idempotency-Key"] = key
+	}
+	res := c.do("POST", "/api/v1/cases", body, h)
+	var v caseView
+	if res.Status == http.StatusCreated {
+		res.decode(c.tb, &v)
+	}
+	return v, res
+}
+
+type eventsView struct {
+	Events []struct {
+		ID       string          `json:"id"`
+		Type     string          `json:"type"`
+		Revision uint64          `json:"revision"`
+		Metadata json.RawMessage `json:"metadata"`
+	} `json:"events"`
+}
+
+func (c *apiClient) events(id string) eventsView {
+	c.tb.Helper()
+	res := c.do("GET", "/api/v1/cases/"+id+"/events", nil, nil)
+	if res.Status != http.StatusOK {
+		c.tb.Fatalf("GET events: %d %s", res.Status, res.Body)
+	}
+	var v eventsView
+	res.decode(c.tb, &v)
+	return v
+}
+
+// eventually polls f until it returns nil or the deadline passes.
+func eventually(tb testing.TB, within time.Duration, f func() error) {
+	tb.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		err := f()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("not within %s: %v", within, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func TestDevStackEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Temporal in-process")
+	}
+	dir := t.TempDir()
+	e := MustStartEngine(t, dir)
+	api := newAPIClient(t, e)
+	skopje, _ := time.LoadLocation("Europe/Skopje")
+	received := time.Now().In(skopje).Add(-time.Hour)
+	year := time.Now().In(skopje).Year()
+
+	var first caseView
+	t.Run("OK_PetitionRegistered", func(t *testing.T) {
+		v, res := api.open(petition("Улично осветлување", received), "key-1")
+		if res.Status != http.StatusCreated {
+			t.Fatalf("POST = %d %s", res.Status, res.Body)
+		}
+		first = v
+		if v.ArchiveNumber != "08-1/1" {
+			t.Errorf("archive number = %q, want 08-1/1", v.ArchiveNumber)
+		}
+		if v.Status != string(domain.StatusRegistered) {
+			t.Errorf("status = %q", v.Status)
+		}
+		cal := domain.NewCalendar(nil)
+		want := cal.Deadline(received, domain.Clock{Length: 60, Unit: domain.CalendarDays}, skopje)
+		if v.DueDate != want.DueDate.String() {
+			t.Errorf("due date = %s, want %s", v.DueDate, want.DueDate)
+		}
+		if loc := res.Header.Get("Location"); loc != "/api/v1/cases/"+v.ID {
+			t.Errorf("Location = %q", loc)
+		}
+	})
+
+	t.Run("OK_IdempotentRetry", func(t *testing.T) {
+		v, res := api.open(petition("Улично осветлување", received), "key-1")
+		if res.Status != http.StatusCreated || v.ID != first.ID || v.ArchiveNumber != first.ArchiveNumber {
+			t.Fatalf("retry = %d %+v, want the first case %+v", res.Status, v, first)
+		}
+		if n := len(api.events(first.ID).Events); n != 2 {
+			t.Errorf("case has %d events after a retry, want 2", n)
+		}
+	})
+
+	t.Run("ErrIdempotencyKeyReused", func(t *testing.T) {
+		_, res := api.open(petition("Друга тема", received), "key-1")
+		if res.Status != http.StatusConflict {
+			t.Fatalf("POST with a reused key and another body = %d %s, want 409", res.Status, res.Body)
+		}
+	})
+
+	t.Run("OK_CaseAndEventsRead", func(t *testing.T) {
+		res := api.do("GET", "/api/v1/cases/"+first.ID, nil, nil)
+		var v caseView
+		res.decode(t, &v)
+		if res.Status != http.StatusOK || v.ArchiveNumber != "08-1/1" || v.Submitter.Name != "Марија Петровска" {
+			t.Fatalf("GET case = %d %s", res.Status, res.Body)
+		}
+		ev := api.events(first.ID)
+		types := []string{}
+		for i, x := range ev.Events {
+			types = append(types, x.Type)
+			if x.Revision != uint64(i) || x.ID != domain.EventID(domain.CaseStream(first.ID), uint64(i)) {
+				t.Errorf("event %d: revision %d, ID %s", i, x.Revision, x.ID)
+			}
+			var md domain.Metadata
+			if err := json.Unmarshal(x.Metadata, &md); err != nil || md.CorrelationID != first.ID || md.UserID != "dev" || md.CausationID == "" {
+				t.Errorf("event %d metadata = %s", i, x.Metadata)
+			}
+		}
+		if strings.Join(types, ",") != "CaseReceived,CaseRegistered" {
+			t.Errorf("events = %v", types)
+		}
+		// The register's own stream numbers the case.
+		reg, err := e.Store().ReadStream(context.Background(), domain.RegisterStream("08", year), domain.ReadStreamOptions{})
+		if err != nil || len(reg) != 1 {
+			t.Fatalf("register stream: %d events, %v", len(reg), err)
+		}
+	})
+
+	t.Run("OK_FoundInTemporalBySearchAttributes", func(t *testing.T) {
+		query := fmt.Sprintf(`CaseKind = "petition" AND CaseArchiveNumber = "08-1/1" AND CaseStatus = "registered" AND CaseOverdue = false AND CaseDueAt > "%s"`,
+			time.Now().UTC().Format(time.RFC3339))
+		eventually(t, 20*time.Second, func() error {
+			res, err := e.Client().ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+			if err != nil {
+				return err
+			}
+			if len(res.Executions) != 1 || res.Executions[0].Execution.WorkflowId != domain.CaseStream(first.ID) {
+				return fmt.Errorf("query found %d workflows", len(res.Executions))
+			}
+			// No personal data in search attributes.
+			for k, p := range res.Executions[0].SearchAttributes.GetIndexedFields() {
+				if strings.Contains(string(p.GetData()), "Марија") {
+					t.Errorf("search attribute %s holds personal data", k)
+				}
+			}
+			return nil
+		})
+	})
+
+	t.Run("OK_WebUIServes", func(t *testing.T) {
+		res, err := http.Get(e.UIAddress())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("Web UI = %d", res.StatusCode)
+		}
+	})
+
+	t.Run("OK_50ConcurrentIntakes", func(t *testing.T) {
+		var wg sync.WaitGroup
+		numbers := make([]string, 50)
+		errs := make(chan string, 50)
+		for i := range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, res := api.open(petition(fmt.Sprintf("Петиција %d", i), received), fmt.Sprintf("concurrent-%d", i))
+				if res.Status != http.StatusCreated {
+					errs <- fmt.Sprintf("intake %d: %d %s", i, res.Status, res.Body)
+					return
+				}
+				numbers[i] = v.ArchiveNumber
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for msg := range errs {
+			t.Error(msg)
+		}
+		sort.Slice(numbers, func(i, j int) bool { return archiveBase(numbers[i]) < archiveBase(numbers[j]) })
+		for i, n := range numbers {
+			if want := fmt.Sprintf("08-%d/1", i+2); n != want {
+				t.Fatalf("numbers after sorting = %v; position %d is %s, want %s", numbers, i, n, want)
+			}
+		}
+	})
+
+	// Restart on the same data directory: every case is where it was and numbering continues.
+	e.Stop(context.Background())
+	e = MustStartEngine(t, dir)
+	api = newAPIClient(t, e)
+
+	t.Run("OK_RestartKeepsCasesAndNumbering", func(t *testing.T) {
+		res := api.do("GET", "/api/v1/cases/"+first.ID, nil, nil)
+		if res.Status != http.StatusOK {
+			t.Fatalf("GET after restart = %d %s", res.Status, res.Body)
+		}
+		v, res := api.open(petition("По рестарт", received), "after-restart")
+		if res.Status != http.StatusCreated || v.ArchiveNumber != "08-52/1" {
+			t.Fatalf("intake after restart = %d %s, want 08-52/1", res.Status, res.Body)
+		}
+		again, res := api.open(petition("Улично осветлување", received), "key-1")
+		if res.Status != http.StatusCreated || again.ID != first.ID {
+			t.Fatalf("retry after restart = %d %s", res.Status, res.Body)
+		}
+	})
+
+	t.Run("ErrTemporalUnavailable", func(t *testing.T) {
+		if err := engine.StopTemporalOf(e); err != nil {
+			t.Fatal(err)
+		}
+		_, res := api.open(petition("Без Temporal", received), "no-temporal")
+		if res.Status != http.StatusServiceUnavailable {
+			t.Fatalf("POST without Temporal = %d %s, want 503", res.Status, res.Body)
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+			t.Errorf("content type = %q", ct)
+		}
+		if res := api.do("GET", "/readyz", nil, nil); res.Status != http.StatusServiceUnavailable {
+			t.Errorf("/readyz without Temporal = %d", res.Status)
+		}
+	})
+	e.Stop(context.Background())
+
+	// The retried request lands once Temporal is back.
+	e = MustStartEngine(t, dir)
+	defer e.Stop(context.Background())
+	api = newAPIClient(t, e)
+	t.Run("OK_RetryAfterOutage", func(t *testing.T) {
+		v, res := api.open(petition("Без Temporal", received), "no-temporal")
+		if res.Status != http.StatusCreated || v.ArchiveNumber != "08-53/1" {
+			t.Fatalf("retry after the outage = %d %s, want 08-53/1", res.Status, res.Body)
+		}
+	})
+}
+
+// TestTimerFiresAfterDowntime: a deadline that falls due while the engine is down fires on the next start.
+func TestTimerFiresAfterDowntime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Temporal in-process")
+	}
+	dir := t.TempDir()
+	short := func(c *engine.Config) { c.PetitionClock = "1m" }
+	e := MustStartEngine(t, dir, short)
+	api := newAPIClient(t, e)
+	v, res := api.open(petition("Краток рок", time.Now().Add(-45*time.Second)), "short")
+	if res.Status != http.StatusCreated {
+		t.Fatalf("POST = %d %s", res.Status, res.Body)
+	}
+	if v.Overdue {
+		t.Fatal("case overdue at once")
+	}
+	e.Stop(context.Background())
+	if n := len(mustReadStream(t, dir, v.ID)); n != 2 {
+		t.Fatalf("the deadline passed before the engine stopped (%d events): the test needs a longer clock", n)
+	}
+	time.Sleep(time.Until(mustParse(t, v.DueAt).Add(time.Second)))
+
+	e = MustStartEngine(t, dir, short)
+	defer e.Stop(context.Background())
+	api = newAPIClient(t, e)
+	eventually(t, 30*time.Second, func() error {
+		res := api.do("GET", "/api/v1/cases/"+v.ID, nil, nil)
+		var got caseView
+		res.decode(t, &got)
+		if !got.Overdue {
+			return fmt.Errorf("case not overdue yet: %s", res.Body)
+		}
+		return nil
+	})
+	if *updateGolden {
+		writeHistory(t, e, domain.CaseStream(v.ID), "../workflows/testdata/case_history.json")
+	}
+}
+
+var updateGolden = flag.Bool("update-golden", false, "write the workflow histories that the replay tests read")
+
+// writeHistory saves a workflow's history from the real server as the replay tests' golden file.
+func writeHistory(t *testing.T, e *engine.Engine, workflowID, path string) {
+	t.Helper()
+	var events []*historypb.HistoryEvent
+	it := e.Client().GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, ev)
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustReadStream reads a case's events straight from the embedded store of a stopped engine.
+func mustReadStream(tb testing.TB, dir, id string) []domain.RecordedEvent {
+	tb.Helper()
+	s, err := sqlite.Open(dir + "/events.db")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	events, err := s.ReadStream(context.Background(), domain.CaseStream(id), domain.ReadStreamOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return events
+}
+
+func mustParse(tb testing.TB, s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
+func archiveBase(n string) int {
+	var unit string
+	var base, sub int
+	fmt.Sscanf(strings.Replace(strings.Replace(n, "-", " ", 1), "/", " ", 1), "%s %d %d", &unit, &base, &sub)
+	return base
+}

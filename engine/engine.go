@@ -1,0 +1,406 @@
+package engine
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
+
+	"github.com/predmet/predmet/activities"
+	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/embedtemporal"
+	"github.com/predmet/predmet/eventstore/kurrentdb"
+	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/intake"
+	"github.com/predmet/predmet/projections"
+	"github.com/predmet/predmet/workflows"
+)
+
+// Engine is a running predmet process.
+type Engine struct {
+	cfg    Config
+	logger *zap.Logger
+
+	temporal *embedtemporal.Server
+	client   client.Client
+	store    domain.EventStore
+	worker   worker.Worker
+	runner   *projections.Runner
+	http     *http.Server
+	apiAddr  string
+
+	// DevToken is the staff token of the embedded default's dev user ("" otherwise).
+	DevToken string
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Start opens every adapter the config names and starts its roles. It returns once the API (if any)
+// is listening. On error, whatever was started is stopped again.
+func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, logger: logger}
+	defer func() {
+		if err != nil {
+			e.Stop(context.Background())
+		}
+	}()
+	loc, err := time.LoadLocation(cfg.Location)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+
+	// The API's port is taken first, so that a busy port fails fast and clearly.
+	var apiListener net.Listener
+	if cfg.has(RoleAPI) {
+		if apiListener, err = net.Listen("tcp", cfg.APIAddr); err != nil {
+			return nil, fmt.Errorf("cannot listen for the API on %s (is another predmet running?): %w", cfg.APIAddr, err)
+		}
+		e.apiAddr = apiListener.Addr().String()
+	}
+
+	if e.store, err = e.openStore(); err != nil {
+		closeListener(apiListener)
+		return nil, err
+	}
+	if cfg.has(RoleAPI) || cfg.has(RoleWorker) || cfg.Embedded {
+		if e.client, err = e.dialTemporal(ctx); err != nil {
+			closeListener(apiListener)
+			return nil, err
+		}
+	}
+
+	runCtx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+
+	if cfg.has(RoleWorker) {
+		calendar, err := loadCalendar(cfg.CalendarFile)
+		if err != nil {
+			closeListener(apiListener)
+			return nil, err
+		}
+		acts := &activities.Activities{Store: e.store, Calendar: calendar, Location: loc}
+		e.worker = workflows.NewWorker(e.client, acts)
+		if err := e.worker.Start(); err != nil {
+			closeListener(apiListener)
+			return nil, fmt.Errorf("start worker: %w", err)
+		}
+	}
+
+	if cfg.has(RoleProjections) {
+		if e.runner, err = projections.OpenRunner(cfg.path("projections.db"), e.store, logger.Named("projections"), projections.NewCaseIndex()); err != nil {
+			closeListener(apiListener)
+			return nil, err
+		}
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			if err := e.runner.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				logger.Error("projections stopped", zap.Error(err))
+			}
+		}()
+	}
+
+	if cfg.has(RoleAPI) {
+		if err := e.startAPI(apiListener); err != nil {
+			closeListener(apiListener)
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+func closeListener(l net.Listener) {
+	if l != nil {
+		l.Close()
+	}
+}
+
+func (e *Engine) openStore() (domain.EventStore, error) {
+	if e.cfg.KurrentDBURL != "" {
+		s, err := kurrentdb.Open(e.cfg.KurrentDBURL, kurrentdb.WithLogger(e.logger.Named("kurrentdb")))
+		if err != nil {
+			return nil, fmt.Errorf("KurrentDB: %w", err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(e.cfg.path("events.db"))
+	if err != nil {
+		return nil, fmt.Errorf("embedded event store: %w", err)
+	}
+	return s, nil
+}
+
+func (e *Engine) dialTemporal(ctx context.Context) (client.Client, error) {
+	cfg := e.cfg
+	opts := client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    workflows.NewZapLogger(e.logger.Named("temporal")),
+	}
+	if cfg.Embedded {
+		srv, err := embedtemporal.Start(ctx, embedtemporal.Options{
+			DataDir:          cfg.DataDir,
+			FrontendPort:     cfg.TemporalPort,
+			UIPort:           cfg.UIPort,
+			Namespace:        cfg.TemporalNamespace,
+			Retention:        cfg.Retention,
+			SearchAttributes: searchAttributeTypes(),
+			Logger:           e.logger.Named("temporal-server"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("embedded Temporal: %w", err)
+		}
+		e.temporal = srv
+		opts.HostPort = srv.FrontendAddress()
+	} else {
+		tlsConfig, err := cfg.temporalTLS()
+		if err != nil {
+			return nil, err
+		}
+		opts.ConnectionOptions.TLS = tlsConfig
+		if cfg.TemporalAPIKey != "" {
+			opts.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
+		}
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach Temporal at %s: %w", opts.HostPort, err)
+	}
+	return c, nil
+}
+
+// temporalTLS builds the TLS config for an external Temporal, or nil for plain gRPC.
+func (c *Config) temporalTLS() (*tls.Config, error) {
+	if !c.TemporalTLS && c.TemporalAPIKey == "" && c.TemporalTLSCert == "" && c.TemporalTLSCA == "" {
+		return nil, nil
+	}
+	conf := &tls.Config{ServerName: c.TemporalTLSServer, MinVersion: tls.VersionTLS12}
+	if c.TemporalTLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.TemporalTLSCert, c.TemporalTLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate for Temporal: %w", err)
+		}
+		conf.Certificates = []tls.Certificate{cert}
+	}
+	if c.TemporalTLSCA != "" {
+		pem, err := os.ReadFile(c.TemporalTLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("CA certificate for Temporal: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("the CA file for Temporal %s holds no PEM certificate", c.TemporalTLSCA)
+		}
+		conf.RootCAs = pool
+	}
+	return conf, nil
+}
+
+func searchAttributeTypes() map[string]enumspb.IndexedValueType {
+	out := map[string]enumspb.IndexedValueType{}
+	for _, k := range workflows.SearchAttributeKeys {
+		out[k.GetName()] = k.GetValueType()
+	}
+	return out
+}
+
+func loadCalendar(path string) (*domain.Calendar, error) {
+	if path == "" {
+		return domain.NewCalendar(nil), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("calendar file: %w", err)
+	}
+	defer f.Close()
+	days, err := domain.ParseOneOffDays(f)
+	if err != nil {
+		return nil, fmt.Errorf("calendar file %s: %w", path, err)
+	}
+	return domain.NewCalendar(days), nil
+}
+
+func (e *Engine) policies() (map[domain.CaseKind]domain.Policy, error) {
+	policies := domain.DefaultPolicies()
+	if e.cfg.PetitionClock != "" {
+		clock, err := domain.ParseClock(e.cfg.PetitionClock)
+		if err != nil {
+			return nil, err
+		}
+		p := policies[domain.KindPetition]
+		p.Clock = clock
+		policies[domain.KindPetition] = p
+	}
+	return policies, nil
+}
+
+func (e *Engine) startAPI(l net.Listener) error {
+	staff, err := e.loadStaff()
+	if err != nil {
+		return err
+	}
+	policies, err := e.policies()
+	if err != nil {
+		return err
+	}
+	server := &intake.Server{
+		Cases:  &workflows.Service{Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies},
+		Staff:  staff,
+		Logger: e.logger.Named("api"),
+		Ready:  e.ready,
+		ReadyDetails: func(ctx context.Context) map[string]any {
+			if e.runner == nil {
+				return nil
+			}
+			return map[string]any{"projections": e.runner.Lag(ctx)}
+		},
+	}
+	e.http = &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		if err := e.http.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.logger.Error("API server stopped", zap.Error(err))
+		}
+	}()
+	return nil
+}
+
+// loadStaff reads the staff directory. The embedded default creates one with a dev user holding every
+// role the first time, and keeps that user's token in <data-dir>/dev-token.
+func (e *Engine) loadStaff() (*intake.Staff, error) {
+	path := e.cfg.StaffFile
+	if path == "" && e.cfg.Embedded {
+		path = e.cfg.path("staff.json")
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			if err := e.writeDevStaff(path); err != nil {
+				return nil, err
+			}
+		}
+		if token, err := os.ReadFile(e.cfg.path("dev-token")); err == nil {
+			e.DevToken = strings.TrimSpace(string(token))
+		}
+	}
+	staff, err := intake.LoadStaff(path)
+	if err != nil {
+		return nil, fmt.Errorf("staff file: %w", err)
+	}
+	return staff, nil
+}
+
+func (e *Engine) writeDevStaff(path string) error {
+	token, hash := intake.NewToken()
+	roles := make([]string, len(domain.Roles))
+	for i, r := range domain.Roles {
+		roles[i] = string(r)
+	}
+	doc := map[string]any{"users": []map[string]any{{
+		"id": "dev", "name": "Developer", "roles": roles, "language": "mk", "tokenSha256": hash,
+	}}}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(e.cfg.path("dev-token"), []byte(token+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}
+
+// ready reports whether Temporal and the event store answer.
+func (e *Engine) ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if e.client == nil {
+		// A projections-only process needs no Temporal.
+	} else if _, err := e.client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		return domain.Errorf(domain.EUNAVAILABLE, "Temporal does not answer.")
+	}
+	if _, err := e.store.ReadAll(ctx, domain.ReadAllOptions{Direction: domain.Backwards, Max: 1}); err != nil {
+		return domain.Errorf(domain.EUNAVAILABLE, "The event store does not answer.")
+	}
+	return nil
+}
+
+// APIAddress returns the HTTP API's address (host:port), or "" without the api role.
+func (e *Engine) APIAddress() string { return e.apiAddr }
+
+// UIAddress returns the embedded Temporal Web UI's URL, or "".
+func (e *Engine) UIAddress() string {
+	if e.temporal == nil {
+		return ""
+	}
+	return e.temporal.UIAddress()
+}
+
+// TemporalAddress returns the Temporal frontend the engine uses.
+func (e *Engine) TemporalAddress() string {
+	if e.temporal != nil {
+		return e.temporal.FrontendAddress()
+	}
+	return e.cfg.TemporalAddress
+}
+
+// Client returns the engine's Temporal client.
+func (e *Engine) Client() client.Client { return e.client }
+
+// Store returns the engine's event store.
+func (e *Engine) Store() domain.EventStore { return e.store }
+
+// Stop stops every role and closes every adapter, the API first so that no request is cut short.
+func (e *Engine) Stop(ctx context.Context) {
+	if e.http != nil {
+		shutdownCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if err := e.http.Shutdown(shutdownCtx); err != nil {
+			e.logger.Warn("API shutdown", zap.Error(err))
+		}
+		cancel()
+	}
+	if e.worker != nil {
+		e.worker.Stop()
+	}
+	if e.cancel != nil {
+		e.cancel()
+	}
+	e.wg.Wait()
+	if e.runner != nil {
+		if err := e.runner.Close(); err != nil {
+			e.logger.Warn("projections close", zap.Error(err))
+		}
+	}
+	if e.client != nil {
+		e.client.Close()
+	}
+	if e.temporal != nil {
+		if err := e.temporal.Stop(); err != nil {
+			e.logger.Warn("Temporal stop", zap.Error(err))
+		}
+	}
+	if e.store != nil {
+		if err := e.store.Close(); err != nil {
+			e.logger.Warn("event store close", zap.Error(err))
+		}
+	}
+}
