@@ -1,0 +1,38 @@
+# The few commands a newcomer needs. `make run` and `make test` are the README's two commands.
+GO        ?= go
+BIN       := $(CURDIR)/bin
+STATICCHECK_VERSION   := v0.8.2
+WORKFLOWCHECK_VERSION := v0.6.0
+
+.PHONY: run test lint bench tools build
+
+## run: everything in one process on the embedded default (data in ./data)
+run:
+	$(GO) run ./cmd/predmet dev
+
+## build: the predmet binary in ./bin
+build:
+	$(GO) build -o $(BIN)/predmet ./cmd/predmet
+
+## test: every test, lint included (what CI runs)
+test: lint
+	$(GO) test -count=1 -timeout 45m ./...
+	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/...
+
+## lint: go vet, staticcheck and workflowcheck
+lint: tools
+	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
+	$(BIN)/workflowcheck ./workflows/...
+
+## bench: the event store and projection benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./eventstore/sqlite/ ./projections/ ./domain/
+
+tools: $(BIN)/staticcheck $(BIN)/workflowcheck
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(BIN)/workflowcheck:
+	GOBIN=$(BIN) GOFLAGS= $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
