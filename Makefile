@@ -7,8 +7,8 @@ WORKFLOWCHECK_VERSION := v0.6.0
 .PHONY: run test lint bench tools build
 
 ## run: everything in one process on the embedded default (data in ./data)
-run:
-	$(GO) run ./cmd/predmet dev
+run: build
+	$(BIN)/predmet dev
 
 ## build: the predmet binary in ./bin
 build:

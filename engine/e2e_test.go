@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -294,6 +296,26 @@ func TestDevStackEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("OK_WebUIListsCaseBySearchAttributes", func(t *testing.T) {
+		chromium := findChromium(t)
+		query := `CaseKind = "petition" AND CaseArchiveNumber = "08-1/1"`
+		page := e.UIAddress() + "/namespaces/predmet/workflows?query=" + url.QueryEscape(query)
+		eventually(t, 60*time.Second, func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+			defer cancel()
+			out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--user-data-dir="+t.TempDir(), "--virtual-time-budget=15000", "--dump-dom", page).Output()
+			if err != nil {
+				return fmt.Errorf("chromium: %v", err)
+			}
+			if !strings.Contains(string(out), domain.CaseStream(first.ID)) {
+				return fmt.Errorf("the Web UI page does not list %s", domain.CaseStream(first.ID))
+			}
+			return nil
+		})
+	})
+
 	t.Run("OK_50ConcurrentIntakes", func(t *testing.T) {
 		var wg sync.WaitGroup
 		numbers := make([]string, 50)
@@ -362,12 +384,39 @@ func TestDevStackEndToEnd(t *testing.T) {
 
 	// The retried request lands once Temporal is back.
 	e = MustStartEngine(t, dir)
-	defer e.Stop(context.Background())
 	api = newAPIClient(t, e)
 	t.Run("OK_RetryAfterOutage", func(t *testing.T) {
 		v, res := api.open(petition("Без Temporal", received), "no-temporal")
 		if res.Status != http.StatusCreated || v.ArchiveNumber != "08-53/1" {
 			t.Fatalf("retry after the outage = %d %s, want 08-53/1", res.Status, res.Body)
+		}
+	})
+
+	t.Run("ErrEventStoreUnavailable", func(t *testing.T) {
+		if err := engine.CloseStoreOf(e); err != nil {
+			t.Fatal(err)
+		}
+		_, res := api.open(petition("Без складиште", received), "no-store")
+		if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("POST without the event store = %d %s, want 503 with Retry-After", res.Status, res.Body)
+		}
+		if res := api.do("GET", "/api/v1/cases/"+first.ID, nil, nil); res.Status != http.StatusServiceUnavailable {
+			t.Errorf("GET case without the event store = %d %s, want 503", res.Status, res.Body)
+		}
+		if res := api.do("GET", "/readyz", nil, nil); res.Status != http.StatusServiceUnavailable {
+			t.Errorf("/readyz without the event store = %d", res.Status)
+		}
+	})
+	e.Stop(context.Background())
+
+	// Nothing was half-created: the retried request lands once the store is back, with the next number.
+	e = MustStartEngine(t, dir)
+	defer e.Stop(context.Background())
+	api = newAPIClient(t, e)
+	t.Run("OK_RetryAfterStoreOutage", func(t *testing.T) {
+		v, res := api.open(petition("Без складиште", received), "no-store")
+		if res.Status != http.StatusCreated || v.ArchiveNumber != "08-54/1" {
+			t.Fatalf("retry after the store outage = %d %s, want 08-54/1", res.Status, res.Body)
 		}
 	})
 }
@@ -447,6 +496,25 @@ func mustReadStream(tb testing.TB, dir, id string) []domain.RecordedEvent {
 		tb.Fatal(err)
 	}
 	return events
+}
+
+// findChromium returns the path of a Chromium to drive headless, or skips the test without one.
+// .ci/run installs Debian's chromium, so CI always runs the browser checks.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("PREDMET_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium on the CI machine: .ci/run should have installed it")
+	}
+	t.Skip("no Chromium found (apt-get install chromium, or set PREDMET_CHROMIUM)")
+	return ""
 }
 
 func mustParse(tb testing.TB, s string) time.Time {
