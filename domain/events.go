@@ -30,6 +30,12 @@ var eventTypes = map[string]func() Event{
 	EventArchiveNumberAssigned: func() Event { return &ArchiveNumberAssigned{} },
 }
 
+// IsKnownEventType reports whether typ is an event type this version of predmet registers.
+func IsKnownEventType(typ string) bool {
+	_, ok := eventTypes[typ]
+	return ok
+}
+
 // CaseReceived records an incoming document and opens its case. It carries the submitter's personal data.
 type CaseReceived struct {
 	CaseID     string    `json:"caseId"`

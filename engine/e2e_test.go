@@ -235,6 +235,26 @@ func TestDevStackEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrInvalidPetitionWritesNothing", func(t *testing.T) {
+		before, err := e.Store().ReadAll(context.Background(), domain.ReadAllOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := petition("", received) // no subject
+		bad["text"] = strings.Repeat("ж", domain.MaxTextLen+1)
+		_, res := api.open(bad, "bad-1")
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("POST invalid = %d %s, want 422", res.Status, res.Body)
+		}
+		after, err := e.Store().ReadAll(context.Background(), domain.ReadAllOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before) {
+			t.Errorf("an invalid petition wrote %d events", len(after)-len(before))
+		}
+	})
+
 	t.Run("OK_CaseAndEventsRead", func(t *testing.T) {
 		res := api.do("GET", "/api/v1/cases/"+first.ID, nil, nil)
 		var v caseView

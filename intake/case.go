@@ -45,12 +45,7 @@ func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	// Nothing is half-created: the service is not called for a case that fails validation.
-	if err := nc.Validate(time.Now()); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-
+	// The service validates the case before it writes anything: nothing is half-created.
 	c, err := s.Cases.OpenCase(r.Context(), domain.OpenCaseRequest{
 		NewCase:        nc,
 		Actor:          domain.Actor{UserID: UserFromContext(r.Context()).ID},

@@ -171,8 +171,12 @@ func NewCaseService() *CaseService {
 // skopje stands in for Europe/Skopje (CET) without the time zone database.
 var skopje = time.FixedZone("CET", 60*60)
 
-// OpenCase implements domain.CaseService: it registers the case at once as 08-<n>/1 with a 60-day clock.
+// OpenCase implements domain.CaseService: like the real service it validates the case first, then it
+// registers the case at once as 08-<n>/1 with a 60-day clock.
 func (s *CaseService) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*domain.Case, error) {
+	if err := req.NewCase.Validate(time.Now()); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	s.calls = append(s.calls, "OpenCase")
 	s.opened = append(s.opened, req)

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,36 +24,17 @@ const (
 )
 
 // CaseIndex is the list of cases as staff search it: one row per case with its kind, status, dates and
-// deadline, and no personal data (no names, subjects or texts). It is built from the case streams.
+// deadline, and no personal data (no names, subjects or texts). It is built from the case streams with
+// the same fold as the case workflow's state (domain.Case.Apply): each row keeps that state, without
+// personal data, to fold the case's next event into.
 type CaseIndex struct {
-	db       *sql.DB
-	handlers map[string]func(*CaseRow, domain.Event) error
+	db *sql.DB
 }
 
 var _ Projection = (*CaseIndex)(nil)
 
 // NewCaseIndex returns the case index projection, to be passed to OpenRunner.
-func NewCaseIndex() *CaseIndex {
-	c := &CaseIndex{}
-	c.handlers = map[string]func(*CaseRow, domain.Event) error{
-		domain.EventCaseReceived:       handler(c.onCaseReceived),
-		domain.EventCaseRegistered:     handler(c.onCaseRegistered),
-		domain.EventCaseDeadlinePassed: handler(c.onCaseDeadlinePassed),
-	}
-	return c
-}
-
-// handler adapts a handler of one event type to the handler map.
-func handler[E domain.Event](f func(*CaseRow, E)) func(*CaseRow, domain.Event) error {
-	return func(row *CaseRow, e domain.Event) error {
-		ev, ok := e.(E)
-		if !ok {
-			return fmt.Errorf("unexpected %T for event type %s", e, e.EventType())
-		}
-		f(row, ev)
-		return nil
-	}
-}
+func NewCaseIndex() *CaseIndex { return &CaseIndex{} }
 
 // CaseRow is a case in the index. Instants are in UTC.
 type CaseRow struct {
@@ -98,7 +80,8 @@ func (c *CaseIndex) Schema() []string {
 			due_at         TEXT,
 			overdue        INTEGER NOT NULL,
 			version        INTEGER NOT NULL,
-			updated_at     TEXT NOT NULL
+			updated_at     TEXT NOT NULL,
+			state          TEXT NOT NULL
 		)`,
 		`CREATE INDEX IF NOT EXISTS cases_due_at ON cases (due_at)`,
 		`CREATE INDEX IF NOT EXISTS cases_status ON cases (status, due_at)`,
@@ -113,36 +96,45 @@ func (c *CaseIndex) Filter() domain.SubscriptionFilter {
 // Attach implements Projection.
 func (c *CaseIndex) Attach(db *sql.DB) { c.db = db }
 
-// Apply implements Projection. It folds the event into the case's row, skipping an event whose revision
-// is below the row's version (already applied). Events of types the index does not handle still count
-// towards the version.
+// Apply implements Projection. It folds the event into the case's state with domain.Case.Apply and
+// writes the row, skipping an event whose revision is below the row's version (already applied).
+// Events of types this version of predmet does not know still count towards the version.
 func (c *CaseIndex) Apply(ctx context.Context, tx *Tx, e domain.RecordedEvent) error {
 	id, ok := strings.CutPrefix(e.Stream, domain.CaseStreamPrefix)
 	if !ok {
 		return nil
 	}
-	row, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE case_id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		row = CaseRow{ID: id}
-	} else if err != nil {
+	var state domain.Case
+	var stored string
+	var version int64
+	err := tx.QueryRowContext(ctx, `SELECT state, version FROM cases WHERE case_id = ?`, id).Scan(&stored, &version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return err
-	} else if e.Revision < row.Version {
+	case e.Revision < uint64(version):
 		return nil
-	}
-
-	if h, ok := c.handlers[e.Type]; ok {
-		ev, err := domain.DecodeEvent(e)
-		if err != nil {
-			return err
-		}
-		if err := h(&row, ev); err != nil {
-			return err
+	default:
+		if err := json.Unmarshal([]byte(stored), &state); err != nil {
+			return fmt.Errorf("case %s: stored state: %w", id, err)
 		}
 	}
-	row.Version = e.Revision + 1
-	row.UpdatedAt = e.Created
 
-	version, err := sqlUint(row.Version)
+	if ev, err := domain.DecodeEvent(e); err == nil {
+		state.Apply(ev)
+	} else if domain.IsKnownEventType(e.Type) {
+		return err
+	}
+	state.ID = id
+	state.Version = e.Revision + 1
+	state = state.WithoutPersonalData()
+	b, err := json.Marshal(state)
+	if err != nil {
+		return err
+	}
+
+	row := rowOf(&state, e.Created)
+	v, err := sqlUint(row.Version)
 	if err != nil {
 		return err
 	}
@@ -150,40 +142,32 @@ func (c *CaseIndex) Apply(ctx context.Context, tx *Tx, e domain.RecordedEvent) e
 	if row.ArchiveNumber != "" {
 		archive = row.ArchiveNumber
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, state)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
 			sector = excluded.sector, channel = excluded.channel, language = excluded.language,
 			archive_number = excluded.archive_number, received_at = excluded.received_at,
 			registered_at = excluded.registered_at, due_at = excluded.due_at, overdue = excluded.overdue,
-			version = excluded.version, updated_at = excluded.updated_at`,
+			version = excluded.version, updated_at = excluded.updated_at, state = excluded.state`,
 		row.ID, row.Kind, row.Status, row.Sector, row.Channel, row.Language, archive,
 		sqlTime(row.ReceivedAt), sqlTime(row.RegisteredAt), sqlTime(row.DueAt), row.Overdue,
-		version, sqlTime(row.UpdatedAt))
+		v, sqlTime(row.UpdatedAt), string(b))
 	return err
 }
 
-// onCaseReceived opens the case's row. Of the event's personal data it keeps nothing.
-func (c *CaseIndex) onCaseReceived(row *CaseRow, e *domain.CaseReceived) {
-	row.Kind = e.Kind
-	row.Status = domain.StatusReceived
-	row.Channel = e.Channel
-	row.Language = e.Language
-	row.ReceivedAt = e.ReceivedAt
-	row.Sector = e.Sector
-}
-
-// onCaseRegistered records the archive number and starts the clock.
-func (c *CaseIndex) onCaseRegistered(row *CaseRow, e *domain.CaseRegistered) {
-	row.Status = domain.StatusRegistered
-	row.ArchiveNumber = e.ArchiveNumber.String()
-	row.RegisteredAt = e.RegisteredAt
-	row.DueAt = e.Deadline.DueAt
-}
-
-// onCaseDeadlinePassed marks the case overdue.
-func (c *CaseIndex) onCaseDeadlinePassed(row *CaseRow, _ *domain.CaseDeadlinePassed) {
-	row.Overdue = true
+// rowOf renders a case's state as its row in the index.
+func rowOf(c *domain.Case, updated time.Time) CaseRow {
+	row := CaseRow{
+		ID: c.ID, Kind: c.Kind, Status: c.Status, Sector: c.Sector, Channel: c.Channel, Language: c.Language,
+		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt(), Overdue: c.Overdue, Version: c.Version, UpdatedAt: updated,
+	}
+	if c.ArchiveNumber != nil {
+		row.ArchiveNumber = c.ArchiveNumber.String()
+	}
+	if c.RegisteredAt != nil {
+		row.RegisteredAt = *c.RegisteredAt
+	}
+	return row
 }
 
 // caseColumns are the columns of cases, in the order scanCase reads them.
