@@ -39,6 +39,7 @@ type Engine struct {
 	store    domain.EventStore
 	worker   worker.Worker
 	runner   *projections.Runner
+	cases    *projections.CaseIndex
 	http     *http.Server
 	apiAddr  string
 
@@ -107,7 +108,8 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 	}
 
 	if cfg.has(RoleProjections) {
-		if e.runner, err = projections.OpenRunner(cfg.path("projections.db"), e.store, logger.Named("projections"), projections.NewCaseIndex()); err != nil {
+		e.cases = projections.NewCaseIndex()
+		if e.runner, err = projections.OpenRunner(cfg.path("projections.db"), e.store, logger.Named("projections"), e.cases); err != nil {
 			closeListener(apiListener)
 			return nil, err
 		}
@@ -368,6 +370,12 @@ func (e *Engine) Client() client.Client { return e.client }
 
 // Store returns the engine's event store.
 func (e *Engine) Store() domain.EventStore { return e.store }
+
+// Projections returns the projection runner, or nil without the projections role.
+func (e *Engine) Projections() *projections.Runner { return e.runner }
+
+// CaseIndex returns the case index read model, or nil without the projections role.
+func (e *Engine) CaseIndex() *projections.CaseIndex { return e.cases }
 
 // Stop stops every role and closes every adapter, the API first so that no request is cut short.
 func (e *Engine) Stop(ctx context.Context) {
