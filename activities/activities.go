@@ -60,87 +60,70 @@ func (a *Activities) Append(ctx context.Context, in AppendInput) (AppendResult, 
 	return AppendResult{NextExpectedRevision: res.NextExpectedRevision, Position: res.Position}, nil
 }
 
-// RegisterHeadInput asks for the state of a unit's register at an instant.
-type RegisterHeadInput struct {
-	Unit string
-	At   time.Time
-}
-
-// RegisterHead is how many numbers the register of the year had given out.
-type RegisterHead struct {
-	// Date is the registration day in the municipality's time zone; Year is its year.
-	Date domain.Date
-	Year int
-	Next uint64
-}
-
-// ReadRegisterHead returns the register's next revision (0 when the year has no number yet). A workflow
-// records it before claiming a number, so that a claim retried after a crash can find its own number.
-func (a *Activities) ReadRegisterHead(ctx context.Context, in RegisterHeadInput) (RegisterHead, error) {
-	date := domain.DateOf(in.At, a.Location)
-	next, err := a.streamNext(ctx, domain.RegisterStream(in.Unit, date.Year))
-	if err != nil {
-		return RegisterHead{}, activityError(err)
-	}
-	return RegisterHead{Date: date, Year: date.Year, Next: next}, nil
-}
-
 // LoadCaseInput names a case to load.
 type LoadCaseInput struct {
 	CaseID string
 }
 
+// LoadedCase is a case's state without personal data, and where its receipt stands in the log.
+type LoadedCase struct {
+	Case domain.Case
+	// ReceiptPosition and ReceiptRecorded are the log position and the store's time of the case's first
+	// event: every later event of the case, its number in the register included, comes after it.
+	ReceiptPosition domain.Position
+	ReceiptRecorded time.Time
+}
+
 // LoadCase folds the case's stream and returns the case without its personal data, which stays in the
 // event store and out of workflow histories.
-func (a *Activities) LoadCase(ctx context.Context, in LoadCaseInput) (domain.Case, error) {
+func (a *Activities) LoadCase(ctx context.Context, in LoadCaseInput) (LoadedCase, error) {
 	events, err := a.Store.ReadStream(ctx, domain.CaseStream(in.CaseID), domain.ReadStreamOptions{})
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return domain.Case{}, temporal.NewNonRetryableApplicationError("the case's stream does not exist", ErrTypeInvalid, err)
+		return LoadedCase{}, temporal.NewNonRetryableApplicationError("the case's stream does not exist", ErrTypeInvalid, err)
 	} else if err != nil {
-		return domain.Case{}, activityError(err)
+		return LoadedCase{}, activityError(err)
 	}
 	c, err := domain.FoldCase(events)
 	if err != nil {
-		return domain.Case{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)
+		return LoadedCase{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)
 	}
-	return c.WithoutPersonalData(), nil
+	return LoadedCase{Case: c.WithoutPersonalData(), ReceiptPosition: events[0].Position, ReceiptRecorded: events[0].Created}, nil
 }
 
-// ClaimInput claims the next base number of a register for a case.
+// ClaimInput claims the next base number of the register for a case.
 type ClaimInput struct {
 	CaseID string
 	Unit   string
-	Year   int
-	// From is the register head read before the first attempt: any number this case already holds is
-	// at or after it.
-	From uint64
-	// Date is the registration day.
-	Date domain.Date
+	// Receipt is the case's receipt as LoadCase found it. The registration day (and so the register's
+	// year) is the day the receipt was recorded, in the municipality's time zone, and any number the case
+	// already holds stands after the receipt's position in the log.
+	ReceiptPosition domain.Position
+	ReceiptRecorded time.Time
 }
 
-// ClaimArchiveNumber gives the case the next base number of the register, or the number it already
-// got in an earlier attempt. Numbers are sequential, unique and never reused: number n is the event at
-// revision n-1 of the register's stream, appended at an exact expected revision.
+// claimPage is how many register events a claim reads at a time, newest first.
+const claimPage = 64
+
+// ClaimArchiveNumber gives the case the next base number of the register, or the number it already got
+// in an earlier attempt. Numbers are sequential, unique and never reused: number n is the event at
+// revision n-1 of the register's stream, appended at an exact expected revision. An earlier attempt's
+// number can only stand after the case's receipt in the log, so a retry reads the register back to that
+// point, which in practice is a handful of events.
 func (a *Activities) ClaimArchiveNumber(ctx context.Context, in ClaimInput) (domain.ArchiveNumber, error) {
 	a.registerMu.Lock()
 	defer a.registerMu.Unlock()
 
-	stream := domain.RegisterStream(in.Unit, in.Year)
+	date := domain.DateOf(in.ReceiptRecorded, a.Location)
+	stream := domain.RegisterStream(in.Unit, date.Year)
 	eventID := domain.DeterministicID("archive-number", in.CaseID)
-	from := in.From
 	for {
-		// Did an earlier attempt already claim a number for this case?
-		events, err := a.Store.ReadStream(ctx, stream, domain.ReadStreamOptions{From: from})
-		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		held, next, err := a.findClaim(ctx, stream, eventID, in.ReceiptPosition)
+		if err != nil {
 			return domain.ArchiveNumber{}, activityError(err)
+		} else if held != nil {
+			return *held, nil
 		}
-		for _, e := range events {
-			if e.ID == eventID {
-				return numberAt(e)
-			}
-		}
-		next := from + uint64(len(events))
-		number := domain.ArchiveNumber{Unit: in.Unit, Year: in.Year, Number: int(next) + 1, Sub: 1, Date: in.Date}
+		number := domain.ArchiveNumber{Unit: in.Unit, Year: date.Year, Number: int(next) + 1, Sub: 1, Date: date}
 		data, err := domain.EncodeEvents(stream, next, domain.Metadata{CorrelationID: in.CaseID, CausationID: in.CaseID, UserID: domain.SystemActor.UserID},
 			&domain.ArchiveNumberAssigned{CaseID: in.CaseID, ArchiveNumber: number})
 		if err != nil {
@@ -150,13 +133,42 @@ func (a *Activities) ClaimArchiveNumber(ctx context.Context, in ClaimInput) (dom
 		_, err = a.Store.Append(ctx, stream, domain.ExpectRevision(next), data...)
 		var wrong *domain.WrongExpectedRevisionError
 		if errors.As(err, &wrong) {
-			// Another process took this number: look again from where we were.
-			from = next
-			continue
+			continue // another process took this number: look again
 		} else if err != nil {
 			return domain.ArchiveNumber{}, activityError(err)
 		}
 		return number, nil
+	}
+}
+
+// findClaim reads the register backwards from its end to the case's receipt, looking for the event that
+// gave the case its number. It returns that number, or nil and the register's next revision.
+func (a *Activities) findClaim(ctx context.Context, stream, eventID string, receipt domain.Position) (*domain.ArchiveNumber, uint64, error) {
+	var next uint64
+	opts := domain.ReadStreamOptions{Direction: domain.Backwards, FromEnd: true, Max: claimPage}
+	for first := true; ; first = false {
+		events, err := a.Store.ReadStream(ctx, stream, opts)
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, 0, nil
+		} else if err != nil {
+			return nil, 0, err
+		}
+		if first && len(events) > 0 {
+			next = events[0].Revision + 1
+		}
+		for _, e := range events {
+			if e.Position.Less(receipt) {
+				return nil, next, nil
+			}
+			if e.ID == eventID {
+				n, err := numberAt(e)
+				return &n, next, err
+			}
+		}
+		if len(events) < claimPage || events[len(events)-1].Revision == 0 {
+			return nil, next, nil
+		}
+		opts = domain.ReadStreamOptions{Direction: domain.Backwards, From: events[len(events)-1].Revision - 1, Max: claimPage}
 	}
 }
 
@@ -170,19 +182,6 @@ func numberAt(e domain.RecordedEvent) (domain.ArchiveNumber, error) {
 		return domain.ArchiveNumber{}, temporal.NewNonRetryableApplicationError("unexpected event in register", ErrTypeInvalid, nil)
 	}
 	return assigned.ArchiveNumber, nil
-}
-
-// streamNext returns the revision the next event of stream will get.
-func (a *Activities) streamNext(ctx context.Context, stream string) (uint64, error) {
-	last, err := a.Store.ReadStream(ctx, stream, domain.ReadStreamOptions{Direction: domain.Backwards, FromEnd: true, Max: 1})
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return 0, nil
-	} else if err != nil {
-		return 0, err
-	} else if len(last) == 0 {
-		return 0, nil
-	}
-	return last[0].Revision + 1, nil
 }
 
 // DeadlineInput asks when a clock started at Start runs out.

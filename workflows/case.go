@@ -27,8 +27,6 @@ func CaseWorkflow(ctx workflow.Context, in CaseInput) error {
 type caseWorkflow struct {
 	in    CaseInput
 	state domain.Case
-	// loaded is set once the stream's events have been folded.
-	loaded bool
 }
 
 func (w *caseWorkflow) setup(ctx workflow.Context) error {
@@ -45,20 +43,27 @@ func (w *caseWorkflow) setup(ctx workflow.Context) error {
 	})
 }
 
+// The case's steps run as local activities: each is idempotent (reads, or appends at an exact revision
+// with deterministic IDs), so a workflow task retried after a crash may run them again safely, and the
+// whole registration takes one workflow task instead of a round trip through the server per step.
+// While the event store is unreachable they retry, with backoff, until it is back.
+var localOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 15 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    200 * time.Millisecond,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	},
+}
+
 func (w *caseWorkflow) run(ctx workflow.Context) error {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    500 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    time.Minute,
-		},
-	})
-	if err := w.load(ctx); err != nil {
+	ctx = workflow.WithLocalActivityOptions(ctx, localOptions)
+	loaded, err := w.load(ctx)
+	if err != nil {
 		return err
 	}
 	if w.state.Status == domain.StatusReceived {
-		if err := w.register(ctx); err != nil {
+		if err := w.register(ctx, loaded); err != nil {
 			return err
 		}
 	}
@@ -71,32 +76,28 @@ func (w *caseWorkflow) run(ctx workflow.Context) error {
 	return workflow.Await(ctx, func() bool { return false })
 }
 
-// load folds the events the intake wrote into the workflow's state.
-func (w *caseWorkflow) load(ctx workflow.Context) error {
-	var c domain.Case
-	if err := workflow.ExecuteActivity(ctx, a.LoadCase, activities.LoadCaseInput{CaseID: w.in.CaseID}).Get(ctx, &c); err != nil {
-		return err
+// load folds the case's stream into the workflow's state. The stream is the truth: a case whose
+// registration was written by an earlier, crashed attempt is found registered.
+func (w *caseWorkflow) load(ctx workflow.Context) (activities.LoadedCase, error) {
+	var loaded activities.LoadedCase
+	if err := workflow.ExecuteLocalActivity(ctx, a.LoadCase, activities.LoadCaseInput{CaseID: w.in.CaseID}).Get(ctx, &loaded); err != nil {
+		return loaded, err
 	}
-	w.state, w.loaded = c, true
-	return nil
+	w.state = loaded.Case
+	return loaded, nil
 }
 
 // register numbers the case in the register and starts its clock.
-func (w *caseWorkflow) register(ctx workflow.Context) error {
-	var head activities.RegisterHead
-	err := workflow.ExecuteActivity(ctx, a.ReadRegisterHead, activities.RegisterHeadInput{Unit: w.in.Unit, At: workflow.Now(ctx)}).Get(ctx, &head)
-	if err != nil {
-		return err
-	}
+func (w *caseWorkflow) register(ctx workflow.Context, loaded activities.LoadedCase) error {
 	var number domain.ArchiveNumber
-	err = workflow.ExecuteActivity(ctx, a.ClaimArchiveNumber, activities.ClaimInput{
-		CaseID: w.in.CaseID, Unit: w.in.Unit, Year: head.Year, From: head.Next, Date: head.Date,
+	err := workflow.ExecuteLocalActivity(ctx, a.ClaimArchiveNumber, activities.ClaimInput{
+		CaseID: w.in.CaseID, Unit: w.in.Unit, ReceiptPosition: loaded.ReceiptPosition, ReceiptRecorded: loaded.ReceiptRecorded,
 	}).Get(ctx, &number)
 	if err != nil {
 		return err
 	}
 	var deadline domain.Deadline
-	err = workflow.ExecuteActivity(ctx, a.ComputeDeadline, activities.DeadlineInput{Start: w.state.ReceivedAt, Clock: w.in.Policy.Clock}).Get(ctx, &deadline)
+	err = workflow.ExecuteLocalActivity(ctx, a.ComputeDeadline, activities.DeadlineInput{Start: w.state.ReceivedAt, Clock: w.in.Policy.Clock}).Get(ctx, &deadline)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (w *caseWorkflow) record(ctx workflow.Context, actor domain.Actor, cause st
 		return err
 	}
 	in := activities.AppendInput{Stream: stream, ExpectedNext: w.state.Version, Events: data}
-	if err := workflow.ExecuteActivity(ctx, a.Append, in).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(ctx, a.Append, in).Get(ctx, nil); err != nil {
 		return err
 	}
 	for _, e := range events {

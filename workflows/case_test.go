@@ -201,33 +201,53 @@ func TestCaseWorkflow(t *testing.T) {
 }
 
 func TestClaimArchiveNumber(t *testing.T) {
+	ctx := context.Background()
+	claim := func(t *testing.T, acts *activities.Activities, store domain.EventStore, in workflows.CaseInput) domain.ArchiveNumber {
+		t.Helper()
+		loaded, err := acts.LoadCase(ctx, activities.LoadCaseInput{CaseID: in.CaseID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := acts.ClaimArchiveNumber(ctx, activities.ClaimInput{
+			CaseID: in.CaseID, Unit: "08", ReceiptPosition: loaded.ReceiptPosition, ReceiptRecorded: loaded.ReceiptRecorded,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
 	t.Run("OK_RetryFindsItsOwnNumber", func(t *testing.T) {
 		store := MustOpenStore(t)
 		acts := &activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje}
-		ctx := context.Background()
-		day := domain.Date{Year: 2026, Month: 5, Day: 4}
-		first, err := acts.ClaimArchiveNumber(ctx, activities.ClaimInput{CaseID: "a", Unit: "08", Year: 2026, From: 0, Date: day})
-		if err != nil {
-			t.Fatal(err)
+		var a, b workflows.CaseInput
+		t.Run("a", func(t *testing.T) { a = receive(t, store, time.Now()) })
+		t.Run("b", func(t *testing.T) { b = receive(t, store, time.Now()) })
+
+		first := claim(t, acts, store, a)
+		// Other cases take numbers after a's, more than one page of the register's backwards read.
+		for i := range 100 {
+			t.Run("other", func(t *testing.T) {
+				if n := claim(t, acts, store, receive(t, store, time.Now())); n.Number != i+2 {
+					t.Fatalf("case %d got %v", i, n)
+				}
+			})
 		}
-		if _, err := acts.ClaimArchiveNumber(ctx, activities.ClaimInput{CaseID: "b", Unit: "08", Year: 2026, From: 0, Date: day}); err != nil {
-			t.Fatal(err)
-		}
-		// A retry of case a's claim (as after a crash between the append and the activity's result)
-		// returns the number it already holds, and gives out no new one.
-		again, err := acts.ClaimArchiveNumber(ctx, activities.ClaimInput{CaseID: "a", Unit: "08", Year: 2026, From: 0, Date: day})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if again != first || first.Number != 1 {
+		// A retry of a's claim (as after a crash between the append and the activity's result) returns
+		// the number it already holds and gives out no new one; b, which holds none, gets the next.
+		if again := claim(t, acts, store, a); again != first || first.Number != 1 {
 			t.Errorf("retry got %v, first claim %v", again, first)
 		}
-		events, err := store.ReadStream(ctx, domain.RegisterStream("08", 2026), domain.ReadStreamOptions{})
+		if got := claim(t, acts, store, b); got.Number != 102 {
+			t.Errorf("b got %v, want 102", got)
+		}
+		year := domain.DateOf(time.Now(), skopje).Year
+		events, err := store.ReadStream(ctx, domain.RegisterStream("08", year), domain.ReadStreamOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(events) != 2 {
-			t.Errorf("register holds %d numbers, want 2", len(events))
+		if len(events) != 102 {
+			t.Errorf("register holds %d numbers, want 102", len(events))
 		}
 	})
 }
