@@ -4,11 +4,11 @@
 package engine
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -86,36 +86,48 @@ func DefaultConfig() Config {
 	}
 }
 
-// RegisterFlags binds the config to flags, with defaults taken from the environment.
+// RegisterFlags binds the config to flags, with the config's current values as defaults. Call LoadEnv
+// before parsing the command line so that the environment fills in what the command line leaves out.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
-	str := func(p *string, name, usage string) { fs.StringVar(p, name, env(name, *p), usage) }
-	num := func(p *int, name, usage string) { fs.IntVar(p, name, envInt(name, *p), usage) }
-	roles := strings.Join(c.Roles, ",")
-	fs.Func("roles", "comma-separated roles to run: api, worker, projections (env PREDMET_ROLES, default "+env("roles", roles)+")", func(s string) error {
+	fs.Func("roles", "comma-separated roles to run: api, worker, projections (default "+strings.Join(c.Roles, ",")+")", func(s string) error {
 		c.Roles = splitList(s)
 		return nil
 	})
-	c.Roles = splitList(env("roles", roles))
-	str(&c.DataDir, "data-dir", "directory for embedded databases and projections")
-	str(&c.APIAddr, "api-addr", "HTTP API listen address")
-	num(&c.TemporalPort, "temporal-port", "embedded Temporal gRPC port (0: any free port)")
-	num(&c.UIPort, "ui-port", "embedded Temporal Web UI port (0: any free port, -1: no UI)")
-	str(&c.TemporalAddress, "temporal-address", "external Temporal frontend host:port")
-	str(&c.TemporalNamespace, "temporal-namespace", "Temporal namespace")
-	fs.BoolVar(&c.TemporalTLS, "temporal-tls", env("temporal-tls", strconv.FormatBool(c.TemporalTLS)) == "true", "use TLS to reach Temporal")
-	str(&c.TemporalTLSCert, "temporal-tls-cert", "client certificate (PEM) for mTLS to Temporal")
-	str(&c.TemporalTLSKey, "temporal-tls-key", "client key (PEM) for mTLS to Temporal")
-	str(&c.TemporalTLSCA, "temporal-tls-ca", "CA certificate (PEM) that signed Temporal's server certificate")
-	str(&c.TemporalTLSServer, "temporal-tls-server-name", "server name to verify in Temporal's certificate")
-	str(&c.TemporalAPIKey, "temporal-api-key", "API key for Temporal (e.g. Temporal Cloud); implies TLS")
-	fs.DurationVar(&c.Retention, "retention", envDuration("retention", c.Retention), "embedded namespace retention of closed workflows")
-	str(&c.KurrentDBURL, "kurrentdb-url", "KurrentDB connection string (e.g. kurrentdb://host:2113?tls=true); empty: embedded store")
-	str(&c.Unit, "unit", "register unit (archive sign) that numbers cases")
-	str(&c.StaffFile, "staff-file", "staff directory JSON (token hashes and roles); dev default: <data-dir>/staff.json")
-	str(&c.CalendarFile, "calendar-file", "one-off non-working days (YYYY-MM-DD Name per line)")
-	str(&c.Location, "location", "the municipality's time zone")
-	str(&c.PetitionClock, "petition-clock", "override the petition clock (60d, 15wd, 48h, 30m)")
-	str(&c.LogLevel, "log-level", "debug, info, warn or error")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for embedded databases and projections")
+	fs.StringVar(&c.APIAddr, "api-addr", c.APIAddr, "HTTP API listen address")
+	fs.IntVar(&c.TemporalPort, "temporal-port", c.TemporalPort, "embedded Temporal gRPC port (0: any free port)")
+	fs.IntVar(&c.UIPort, "ui-port", c.UIPort, "embedded Temporal Web UI port (0: any free port, -1: no UI)")
+	fs.StringVar(&c.TemporalAddress, "temporal-address", c.TemporalAddress, "external Temporal frontend host:port")
+	fs.StringVar(&c.TemporalNamespace, "temporal-namespace", c.TemporalNamespace, "Temporal namespace")
+	fs.BoolVar(&c.TemporalTLS, "temporal-tls", c.TemporalTLS, "use TLS to reach Temporal")
+	fs.StringVar(&c.TemporalTLSCert, "temporal-tls-cert", c.TemporalTLSCert, "client certificate (PEM) for mTLS to Temporal")
+	fs.StringVar(&c.TemporalTLSKey, "temporal-tls-key", c.TemporalTLSKey, "client key (PEM) for mTLS to Temporal")
+	fs.StringVar(&c.TemporalTLSCA, "temporal-tls-ca", c.TemporalTLSCA, "CA certificate (PEM) that signed Temporal's server certificate")
+	fs.StringVar(&c.TemporalTLSServer, "temporal-tls-server-name", c.TemporalTLSServer, "server name to verify in Temporal's certificate")
+	fs.StringVar(&c.TemporalAPIKey, "temporal-api-key", c.TemporalAPIKey, "API key for Temporal (e.g. Temporal Cloud); implies TLS")
+	fs.DurationVar(&c.Retention, "retention", c.Retention, "embedded namespace retention of closed workflows")
+	fs.StringVar(&c.KurrentDBURL, "kurrentdb-url", c.KurrentDBURL, "KurrentDB connection string (e.g. kurrentdb://host:2113?tls=true); empty: embedded store")
+	fs.StringVar(&c.Unit, "unit", c.Unit, "register unit (archive sign) that numbers cases")
+	fs.StringVar(&c.StaffFile, "staff-file", c.StaffFile, "staff directory JSON (token hashes and roles); dev default: <data-dir>/staff.json")
+	fs.StringVar(&c.CalendarFile, "calendar-file", c.CalendarFile, "one-off non-working days (YYYY-MM-DD Name per line)")
+	fs.StringVar(&c.Location, "location", c.Location, "the municipality's time zone")
+	fs.StringVar(&c.PetitionClock, "petition-clock", c.PetitionClock, "override the petition clock (60d, 15wd, 48h, 30m)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+}
+
+// LoadEnv sets every flag of fs whose environment variable (PREDMET_ and the flag's name in capitals,
+// '-' as '_') is set, through the flag's own parser, so that a malformed value is a clear error.
+func LoadEnv(fs *flag.FlagSet) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		key := "PREDMET_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(key); ok {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("environment variable %s=%q: %w", key, v, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
 }
 
 // Validate checks the config and returns a clear error for the first problem found.
@@ -169,31 +181,6 @@ func (c *Config) has(role string) bool {
 }
 
 func (c *Config) path(name string) string { return filepath.Join(c.DataDir, name) }
-
-func envKey(name string) string {
-	return "PREDMET_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-}
-
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(envKey(name)); ok {
-		return v
-	}
-	return def
-}
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(env(name, "")); err == nil {
-		return n
-	}
-	return def
-}
-
-func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(env(name, "")); err == nil {
-		return d
-	}
-	return def
-}
 
 func splitList(s string) []string {
 	var out []string

@@ -58,6 +58,9 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 	c := engine.DefaultConfig()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	c.RegisterFlags(fs)
+	if err := engine.LoadEnv(fs); err != nil {
+		t.Fatal(err)
+	}
 	if err := fs.Parse([]string{"--unit", "10"}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +69,24 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 	}
 	if c.Unit != "10" {
 		t.Errorf("unit = %q: a flag must win over the environment", c.Unit)
+	}
+}
+
+func TestConfigErrMalformedEnvironment(t *testing.T) {
+	for name, value := range map[string]string{
+		"PREDMET_TEMPORAL_PORT": "seventy",
+		"PREDMET_RETENTION":     "30 days",
+		"PREDMET_TEMPORAL_TLS":  "yes please",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, value)
+			c := engine.DefaultConfig()
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			c.RegisterFlags(fs)
+			if err := engine.LoadEnv(fs); err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("LoadEnv = %v, want an error naming %s", err, name)
+			}
+		})
 	}
 }
 

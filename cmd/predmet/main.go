@@ -63,6 +63,9 @@ func run(args []string, embedded bool) error {
 	}
 	fs := flag.NewFlagSet("predmet", flag.ExitOnError)
 	cfg.RegisterFlags(fs)
+	if err := engine.LoadEnv(fs); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
