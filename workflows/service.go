@@ -120,6 +120,9 @@ func (s *Service) recordReceipt(ctx context.Context, id, hash string, req domain
 		}
 		return err
 	}
+	if req.IdempotencyKey == "" {
+		return nil // a fresh random ID: nobody else can have written this receipt
+	}
 	// The append is idempotent by event ID only: check that the stored receipt is this request's.
 	first, err := s.Store.ReadStream(ctx, stream, domain.ReadStreamOptions{Max: 1})
 	if err != nil {

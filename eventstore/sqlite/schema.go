@@ -81,10 +81,7 @@ type writeStmts struct {
 }
 
 func (w *writeStmts) prepare(ctx context.Context, conn *sql.Conn) error {
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
+	return prepareAll(ctx, conn, []stmtDef{
 		{&w.begin, `BEGIN IMMEDIATE`},
 		{&w.commit, `COMMIT`},
 		{&w.rollback, `ROLLBACK`},
@@ -95,26 +92,11 @@ func (w *writeStmts) prepare(ctx context.Context, conn *sql.Conn) error {
 		{&w.eventsBetween, `SELECT revision, event_id, position FROM events
 			WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision`},
 		{&w.insertEvent, `INSERT INTO events (` + eventColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-	} {
-		stmt, err := conn.PrepareContext(ctx, p.query)
-		if err != nil {
-			return wrapErr("prepare", err)
-		}
-		*p.stmt = stmt
-	}
-	return nil
+	})
 }
 
 func (w *writeStmts) close() error {
-	var first error
-	for _, stmt := range []*sql.Stmt{w.begin, w.commit, w.rollback, w.maxPosition, w.streamRevision, w.putStream, w.eventsBetween, w.insertEvent} {
-		if stmt != nil {
-			if err := stmt.Close(); err != nil && first == nil {
-				first = err
-			}
-		}
-	}
-	return first
+	return closeAll(w.begin, w.commit, w.rollback, w.maxPosition, w.streamRevision, w.putStream, w.eventsBetween, w.insertEvent)
 }
 
 // readStmts are the statements of the read pool.
@@ -127,10 +109,7 @@ type readStmts struct {
 }
 
 func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
+	return prepareAll(ctx, db, []stmtDef{
 		{&r.streamRevision, `SELECT last_revision FROM streams WHERE name = ?`},
 		{&r.streamForwards, `SELECT ` + eventColumns + ` FROM events
 			WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`},
@@ -140,19 +119,37 @@ func (r *readStmts) prepare(ctx context.Context, db *sql.DB) error {
 			WHERE position >= ? ORDER BY position LIMIT ?`},
 		{&r.allBackwards, `SELECT ` + eventColumns + ` FROM events
 			WHERE position <= ? ORDER BY position DESC LIMIT ?`},
-	} {
-		stmt, err := db.PrepareContext(ctx, p.query)
+	})
+}
+
+func (r *readStmts) close() error {
+	return closeAll(r.streamRevision, r.streamForwards, r.streamBackwards, r.allForwards, r.allBackwards)
+}
+
+// stmtDef is a statement to prepare and where to keep it.
+type stmtDef struct {
+	stmt  **sql.Stmt
+	query string
+}
+
+// prepareAll prepares every statement on conn (a connection or a pool).
+func prepareAll(ctx context.Context, conn interface {
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
+}, defs []stmtDef) error {
+	for _, d := range defs {
+		stmt, err := conn.PrepareContext(ctx, d.query)
 		if err != nil {
 			return wrapErr("prepare", err)
 		}
-		*p.stmt = stmt
+		*d.stmt = stmt
 	}
 	return nil
 }
 
-func (r *readStmts) close() error {
+// closeAll closes the statements that were prepared and returns the first error.
+func closeAll(stmts ...*sql.Stmt) error {
 	var first error
-	for _, stmt := range []*sql.Stmt{r.streamRevision, r.streamForwards, r.streamBackwards, r.allForwards, r.allBackwards} {
+	for _, stmt := range stmts {
 		if stmt != nil {
 			if err := stmt.Close(); err != nil && first == nil {
 				first = err
