@@ -7,22 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// CaseKind names a kind of case the department handles.
+// CaseKind names a kind of case the department handles. The kinds and their policies are in policy.go.
 type CaseKind string
-
-// The case kinds. Each has a Policy (see policy.go).
-const (
-	KindPetition CaseKind = "petition" // a citizen's petition or proposal (претставка / предлог)
-)
-
-// Status is where a case stands in its lifecycle.
-type Status string
-
-// Case statuses.
-const (
-	StatusReceived   Status = "received"   // recorded, not yet numbered in the register
-	StatusRegistered Status = "registered" // numbered in the register; its clock runs
-)
 
 // Channel is how a document reached the municipality.
 type Channel string
@@ -186,6 +172,29 @@ type Case struct {
 	RegisteredAt  *time.Time     `json:"registeredAt,omitempty"`
 	Deadline      *Deadline      `json:"deadline,omitempty"`
 	Overdue       bool           `json:"overdue"`
+	// Officer is the owning officer's user ID, once assigned.
+	Officer string `json:"officer,omitempty"`
+	// Requests are the requests for input (or a programme's items), in the order they were made.
+	Requests []Request `json:"requests,omitempty"`
+	// Documents are the case's outgoing documents, numbered with the next sub-numbers.
+	Documents []ArchiveNumber `json:"documents,omitempty"`
+	// ResumeStatus is the status to return to when a clarification arrives.
+	ResumeStatus Status `json:"resumeStatus,omitempty"`
+	// RespondBy is when the requester's time to complete an incomplete request runs out.
+	RespondBy *time.Time `json:"respondBy,omitempty"`
+	// AnsweredAt and ClosedAt are when the answer went out and when the case ended.
+	AnsweredAt *time.Time `json:"answeredAt,omitempty"`
+	ClosedAt   *time.Time `json:"closedAt,omitempty"`
+	// OnTime says whether the answer went out by the deadline.
+	OnTime *bool `json:"onTime,omitempty"`
+	// ForwardedTo, MergedInto and Reason explain how the case ended.
+	ForwardedTo string `json:"forwardedTo,omitempty"`
+	MergedInto  string `json:"mergedInto,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	// Reports are the years whose programme report was submitted.
+	Reports []int `json:"reports,omitempty"`
+	// GlobalClocks is the revision of the "clocks" stream last applied to the case's clock.
+	GlobalClocks uint64 `json:"globalClocks,omitempty"`
 	// Version is the number of events folded: the stream's next expected revision.
 	Version uint64 `json:"version"`
 }
@@ -214,9 +223,12 @@ func CaseStream(id string) string { return "case-" + id }
 // CaseStreamPrefix is the prefix shared by every case stream.
 const CaseStreamPrefix = "case-"
 
-// Actor is the staff user (or the system) on whose behalf something happens.
+// Actor is the staff user (or the system) on whose behalf something happens, with the roles and the
+// sector that decide what they may do.
 type Actor struct {
 	UserID string `json:"userId"`
+	Roles  []Role `json:"roles,omitempty"`
+	Sector string `json:"sector,omitempty"`
 }
 
 // SystemActor acts for timers and other automatic steps.
@@ -240,4 +252,43 @@ type CaseService interface {
 	Case(ctx context.Context, id string) (*Case, error)
 	// CaseEvents returns the events of a case in order. Returns ENOTFOUND for an unknown case.
 	CaseEvents(ctx context.Context, id string) ([]RecordedEvent, error)
+	// Act takes a staff action on a case and returns the case as it is after it. An idempotency key makes
+	// a retry return the same result without acting twice. Returns ENOTFOUND for an unknown case or
+	// action, EFORBIDDEN when the actor's role does not allow the action, ECONFLICT when the case's state
+	// does not (a closed case among them), EINVALID for bad input, and EUNAVAILABLE when the workflow
+	// engine or the event store cannot be reached.
+	Act(ctx context.Context, caseID string, req ActionRequest, idempotencyKey string) (*Case, error)
+}
+
+// GlobalClocks is the state of the switch that stops every clock at once: the fold of ClocksStream.
+type GlobalClocks struct {
+	Suspended bool       `json:"suspended"`
+	Since     *time.Time `json:"since,omitempty"`
+	Reason    string     `json:"reason,omitempty"`
+	// Revision is the number of events in ClocksStream.
+	Revision uint64 `json:"revision"`
+}
+
+// Apply folds one event of ClocksStream.
+func (g *GlobalClocks) Apply(e Event) {
+	switch e := e.(type) {
+	case *ClocksSuspended:
+		at := e.At
+		g.Suspended, g.Since, g.Reason = true, &at, e.Reason
+	case *ClocksResumed:
+		at := e.At
+		g.Suspended, g.Since, g.Reason = false, &at, e.Reason
+	}
+	g.Revision++
+}
+
+// ClockService stops and restarts every case's clock at once, as a state-of-emergency decree may require.
+type ClockService interface {
+	// GlobalClocks returns whether every clock is stopped.
+	GlobalClocks(ctx context.Context) (*GlobalClocks, error)
+	// SuspendAllClocks stops every running clock; each resumes later with the time it had left. Returns
+	// ECONFLICT when the clocks are already stopped, EINVALID without a reason.
+	SuspendAllClocks(ctx context.Context, actor Actor, reason string) (*GlobalClocks, error)
+	// ResumeAllClocks restarts every clock stopped by SuspendAllClocks. Returns ECONFLICT when they run.
+	ResumeAllClocks(ctx context.Context, actor Actor, reason string) (*GlobalClocks, error)
 }

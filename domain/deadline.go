@@ -126,8 +126,6 @@ type SkippedDay struct {
 }
 
 // Deadline is a due instant together with how it was computed, so that staff can see and check it.
-//
-// Suspensions and extensions are not applied yet; they will be recorded beside the fields below.
 type Deadline struct {
 	// Start is the instant the clock started (the receipt of the document).
 	Start time.Time `json:"start"`
@@ -144,6 +142,12 @@ type Deadline struct {
 	Skipped []SkippedDay `json:"skipped,omitempty"`
 	// MovedFrom is the original due date of a calendar-day clock that ended on a non-working day.
 	MovedFrom *Date `json:"movedFrom,omitempty"`
+	// Changes are the extensions, suspensions and resumptions applied, in order, each with what it did.
+	Changes []ClockChange `json:"changes,omitempty"`
+	// Suspended is set while the clock stands still; DueAt is then the due instant it had when it stopped
+	// and Left the time it has left.
+	Suspended bool       `json:"suspended,omitempty"`
+	Left      *ClockLeft `json:"left,omitempty"`
 }
 
 // Deadline computes when clock, started at start, runs out, with loc the municipality's location

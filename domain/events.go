@@ -14,6 +14,30 @@ const (
 	EventCaseRegistered        = "CaseRegistered"
 	EventCaseDeadlinePassed    = "CaseDeadlinePassed"
 	EventArchiveNumberAssigned = "ArchiveNumberAssigned"
+
+	EventCaseAssigned           = "CaseAssigned"
+	EventRequestOpened          = "RequestOpened"
+	EventRequestReminded        = "RequestReminded"
+	EventRequestEscalated       = "RequestEscalated"
+	EventRequestReassigned      = "RequestReassigned"
+	EventRequestAnswered        = "RequestAnswered"
+	EventRequestCancelled       = "RequestCancelled"
+	EventAnswerDrafted          = "AnswerDrafted"
+	EventAnswerApproved         = "AnswerApproved"
+	EventCaseAnswered           = "CaseAnswered"
+	EventCaseClosed             = "CaseClosed"
+	EventCaseForwarded          = "CaseForwarded"
+	EventCaseWithdrawn          = "CaseWithdrawn"
+	EventCaseRejected           = "CaseRejected"
+	EventCaseMerged             = "CaseMerged"
+	EventClarificationRequested = "ClarificationRequested"
+	EventClarificationReceived  = "ClarificationReceived"
+	EventClarificationExpired   = "ClarificationExpired"
+	EventDeadlineChanged        = "DeadlineChanged"
+	EventYearlyReportSubmitted  = "YearlyReportSubmitted"
+	EventClocksSuspended        = "ClocksSuspended"
+	EventClocksResumed          = "ClocksResumed"
+	EventNotificationQueued     = "NotificationQueued"
 )
 
 // Event is a fact that happened to a case or to the register. Its JSON form is the stored event's data.
@@ -28,6 +52,30 @@ var eventTypes = map[string]func() Event{
 	EventCaseRegistered:        func() Event { return &CaseRegistered{} },
 	EventCaseDeadlinePassed:    func() Event { return &CaseDeadlinePassed{} },
 	EventArchiveNumberAssigned: func() Event { return &ArchiveNumberAssigned{} },
+
+	EventCaseAssigned:           func() Event { return &CaseAssigned{} },
+	EventRequestOpened:          func() Event { return &RequestOpened{} },
+	EventRequestReminded:        func() Event { return &RequestReminded{} },
+	EventRequestEscalated:       func() Event { return &RequestEscalated{} },
+	EventRequestReassigned:      func() Event { return &RequestReassigned{} },
+	EventRequestAnswered:        func() Event { return &RequestAnswered{} },
+	EventRequestCancelled:       func() Event { return &RequestCancelled{} },
+	EventAnswerDrafted:          func() Event { return &AnswerDrafted{} },
+	EventAnswerApproved:         func() Event { return &AnswerApproved{} },
+	EventCaseAnswered:           func() Event { return &CaseAnswered{} },
+	EventCaseClosed:             func() Event { return &CaseClosed{} },
+	EventCaseForwarded:          func() Event { return &CaseForwarded{} },
+	EventCaseWithdrawn:          func() Event { return &CaseWithdrawn{} },
+	EventCaseRejected:           func() Event { return &CaseRejected{} },
+	EventCaseMerged:             func() Event { return &CaseMerged{} },
+	EventClarificationRequested: func() Event { return &ClarificationRequested{} },
+	EventClarificationReceived:  func() Event { return &ClarificationReceived{} },
+	EventClarificationExpired:   func() Event { return &ClarificationExpired{} },
+	EventDeadlineChanged:        func() Event { return &DeadlineChanged{} },
+	EventYearlyReportSubmitted:  func() Event { return &YearlyReportSubmitted{} },
+	EventClocksSuspended:        func() Event { return &ClocksSuspended{} },
+	EventClocksResumed:          func() Event { return &ClocksResumed{} },
+	EventNotificationQueued:     func() Event { return &NotificationQueued{} },
 }
 
 // IsKnownEventType reports whether typ is an event type this version of predmet registers.
@@ -175,6 +223,8 @@ func (c *Case) Apply(e Event) {
 		c.Deadline = &d
 	case *CaseDeadlinePassed:
 		c.Overdue = true
+	default:
+		c.applyLifecycle(e)
 	}
 	c.Version++
 }

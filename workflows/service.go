@@ -203,3 +203,8 @@ func unavailable(err error) error {
 	e := domain.Errorf(domain.EUNAVAILABLE, "The workflow engine did not answer in time; retry the request with the same Idempotency-Key.")
 	return fmt.Errorf("%w (%v)", e, err)
 }
+
+// Act implements domain.CaseService.
+func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionRequest, idempotencyKey string) (*domain.Case, error) {
+	return nil, domain.Errorf(domain.EUNAVAILABLE, "not yet")
+}
