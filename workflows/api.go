@@ -3,6 +3,8 @@
 package workflows
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/predmet/predmet/domain"
@@ -57,4 +59,63 @@ type Registration struct {
 	ArchiveNumber domain.ArchiveNumber
 	Deadline      domain.Deadline
 	Version       uint64
+}
+
+// ActionUpdate is the update through which staff act on a case. Its argument is a domain.ActionRequest;
+// its validator rejects an action the case's state or the actor's role does not allow, which then
+// leaves no trace in the history; its result is the case's state after the action (without personal data).
+const ActionUpdate = "action"
+
+// Signals between a case and the child workflows that chase its requests for input.
+const (
+	// RequestFactSignal tells a case that its request's child workflow sent a reminder or an escalation;
+	// its argument is a RequestFact. The case records it as an event.
+	RequestFactSignal = "request-fact"
+	// RequestChangeSignal tells a request's child workflow that the request was answered, cancelled or
+	// reassigned; its argument is a RequestChange.
+	RequestChangeSignal = "request-change"
+	// ClocksSignal tells a case that every clock was suspended or resumed; its argument is a ClocksChange.
+	ClocksSignal = "clocks"
+)
+
+// RequestWorkflowID returns the workflow ID of the child workflow that chases a case's request.
+func RequestWorkflowID(caseID, requestID string) string { return CaseWorkflowID(caseID) + "/" + requestID }
+
+// RequestInput starts the child workflow of a request for input (or a programme's item).
+type RequestInput struct {
+	CaseID  string
+	Request domain.Request
+	Policy  domain.RequestPolicy
+}
+
+// RequestFact is a reminder or an escalation a request's workflow delivered, for its case to record.
+type RequestFact struct {
+	RequestID  string
+	Generation int
+	Kind       domain.NotificationKind
+	// Step is the reminder's number or the ladder's step, from 1.
+	Step           int
+	Level          domain.EscalationLevel
+	Sector         string
+	NotificationID string
+	At             time.Time
+}
+
+// RequestChange tells a request's workflow what became of its request.
+type RequestChange struct {
+	// Closed is set when the request was answered or cancelled, or its case ended.
+	Closed bool
+	// Generation, Sector and DueAt describe a reassignment: chase the new sector from the start.
+	Generation int
+	Sector     string
+	DueAt      time.Time
+}
+
+// ClocksChange is a suspension or resumption of every clock, as recorded in domain.ClocksStream.
+type ClocksChange struct {
+	Suspended bool
+	At        time.Time
+	Reason    string
+	// Revision is the position of the change in domain.ClocksStream plus one; a case applies each once.
+	Revision uint64
 }
