@@ -29,6 +29,8 @@ type Activities struct {
 	Calendar *domain.Calendar
 	// Location is the municipality's time zone (Europe/Skopje).
 	Location *time.Location
+	// Signaler reaches running workflows (the Temporal client), to tell every case of a global clock change.
+	Signaler Signaler
 
 	// registerMu serialises number claims within this process, so that concurrent intakes do not race
 	// each other for the same revision of a register stream; the store's exact-revision check still
@@ -72,6 +74,8 @@ type LoadedCase struct {
 	// event: every later event of the case, its number in the register included, comes after it.
 	ReceiptPosition domain.Position
 	ReceiptRecorded time.Time
+	// Clocks is the state of the switch that stops every clock, when the case was loaded.
+	Clocks domain.GlobalClocks
 }
 
 // LoadCase folds the case's stream and returns the case without its personal data, which stays in the
@@ -87,7 +91,11 @@ func (a *Activities) LoadCase(ctx context.Context, in LoadCaseInput) (LoadedCase
 	if err != nil {
 		return LoadedCase{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)
 	}
-	return LoadedCase{Case: c.WithoutPersonalData(), ReceiptPosition: events[0].Position, ReceiptRecorded: events[0].Created}, nil
+	clocks, err := a.globalClocks(ctx)
+	if err != nil {
+		return LoadedCase{}, activityError(err)
+	}
+	return LoadedCase{Case: c.WithoutPersonalData(), ReceiptPosition: events[0].Position, ReceiptRecorded: events[0].Created, Clocks: *clocks}, nil
 }
 
 // ClaimInput claims the next base number of the register for a case.
@@ -184,10 +192,11 @@ func numberAt(e domain.RecordedEvent) (domain.ArchiveNumber, error) {
 	return assigned.ArchiveNumber, nil
 }
 
-// DeadlineInput asks when a clock started at Start runs out.
+// DeadlineInput asks when a clock started at Start, and changed by Changes, runs out.
 type DeadlineInput struct {
-	Start time.Time
-	Clock domain.Clock
+	Start   time.Time
+	Clock   domain.Clock
+	Changes []domain.ClockChange
 }
 
 // ComputeDeadline applies the municipality's calendar to a clock. It is an activity, not workflow code,
@@ -196,7 +205,7 @@ func (a *Activities) ComputeDeadline(_ context.Context, in DeadlineInput) (domai
 	if err := in.Clock.Validate(); err != nil {
 		return domain.Deadline{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)
 	}
-	return a.Calendar.Deadline(in.Start, in.Clock, a.Location), nil
+	return a.Calendar.DeadlineWith(in.Start, in.Clock, in.Changes, a.Location), nil
 }
 
 // activityError marks errors that no retry can fix as non-retryable.

@@ -182,6 +182,8 @@ type Case struct {
 	ResumeStatus Status `json:"resumeStatus,omitempty"`
 	// RespondBy is when the requester's time to complete an incomplete request runs out.
 	RespondBy *time.Time `json:"respondBy,omitempty"`
+	// ClarificationExpiredAt is when RespondBy passed without the request being completed.
+	ClarificationExpiredAt *time.Time `json:"clarificationExpiredAt,omitempty"`
 	// AnsweredAt and ClosedAt are when the answer went out and when the case ended.
 	AnsweredAt *time.Time `json:"answeredAt,omitempty"`
 	ClosedAt   *time.Time `json:"closedAt,omitempty"`

@@ -100,7 +100,8 @@ type CaseReceived struct {
 	RequestHash string `json:"requestHash,omitempty"`
 }
 
-// CaseRegistered records the case's archive number in the register and starts its legal clock.
+// CaseRegistered records the case's archive number in the register and starts its legal clock. A kind
+// without a clock (a programme) has a zero Deadline.
 type CaseRegistered struct {
 	ArchiveNumber ArchiveNumber `json:"archiveNumber"`
 	RegisteredAt  time.Time     `json:"registeredAt"`
@@ -220,7 +221,9 @@ func (c *Case) Apply(e Event) {
 		c.Status = StatusRegistered
 		c.ArchiveNumber = &n
 		c.RegisteredAt = &at
-		c.Deadline = &d
+		if d.Clock != (Clock{}) { // programmes run no clock
+			c.Deadline = &d
+		}
 	case *CaseDeadlinePassed:
 		c.Overdue = true
 	default:

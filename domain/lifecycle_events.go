@@ -334,11 +334,13 @@ func (c *Case) applyLifecycle(e Event) {
 	case *ClarificationRequested:
 		c.Documents = append(c.Documents, e.Document)
 		respond := e.RespondBy
-		c.ResumeStatus, c.Status, c.RespondBy = c.Status, StatusClarification, &respond
+		c.ResumeStatus, c.Status, c.RespondBy, c.ClarificationExpiredAt = c.Status, StatusClarification, &respond, nil
 	case *ClarificationReceived:
 		c.Status, c.ResumeStatus, c.RespondBy = c.ResumeStatus, "", nil
 	case *ClarificationExpired:
-		// The requester's time ran out: the case stays waiting for staff to reject it or carry on.
+		// The requester's time ran out: the case waits for staff to reject it or carry on.
+		at := e.At
+		c.ClarificationExpiredAt = &at
 	case *DeadlineChanged:
 		d := e.Deadline
 		c.Deadline = &d

@@ -62,8 +62,12 @@ type Config struct {
 	CalendarFile string
 	// Location is the municipality's time zone.
 	Location string
-	// PetitionClock overrides the petition clock (e.g. "60d", "15wd", "48h", "30m").
+	// PoliciesFile overrides the default policy of each kind (see domain.LoadPolicies and deploy/policies).
+	PoliciesFile string
+	// PetitionClock overrides the petition clock (e.g. "60d", "15wd", "48h", "30m"), after PoliciesFile.
 	PetitionClock string
+	// HistoryLimit is the history length after which a case continues as new (0: the default).
+	HistoryLimit int
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 }
@@ -111,6 +115,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.StaffFile, "staff-file", c.StaffFile, "staff directory JSON (token hashes and roles); dev default: <data-dir>/staff.json")
 	fs.StringVar(&c.CalendarFile, "calendar-file", c.CalendarFile, "one-off non-working days (YYYY-MM-DD Name per line)")
 	fs.StringVar(&c.Location, "location", c.Location, "the municipality's time zone")
+	fs.StringVar(&c.PoliciesFile, "policies", c.PoliciesFile, "policy file overriding each kind's steps, clocks, reminders and escalation (JSON; see deploy/policies)")
+	fs.IntVar(&c.HistoryLimit, "history-limit", c.HistoryLimit, "history length after which a case's workflow continues as new (0: 10000)")
 	fs.StringVar(&c.PetitionClock, "petition-clock", c.PetitionClock, "override the petition clock (60d, 15wd, 48h, 30m)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 }
@@ -148,10 +154,11 @@ func (c *Config) Validate() error {
 	if _, err := time.LoadLocation(c.Location); err != nil {
 		return fmt.Errorf("location %q: %w", c.Location, err)
 	}
-	if c.PetitionClock != "" {
-		if _, err := domain.ParseClock(c.PetitionClock); err != nil {
-			return fmt.Errorf("petition clock: %w", err)
-		}
+	if _, err := c.Policies(); err != nil {
+		return err
+	}
+	if c.HistoryLimit < 0 || c.HistoryLimit > 0 && c.HistoryLimit < 100 {
+		return fmt.Errorf("history limit %d: use 0 (the default) or at least 100", c.HistoryLimit)
 	}
 	if !c.Embedded && c.TemporalAddress == "" && (c.has(RoleAPI) || c.has(RoleWorker)) {
 		return fmt.Errorf("no Temporal: set --temporal-address (PREDMET_TEMPORAL_ADDRESS) or run `predmet dev`")
@@ -190,4 +197,33 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// Policies returns the policy of every kind: the defaults, the policy file's overrides, then the petition
+// clock's. Errors name the file and the field at fault.
+func (c *Config) Policies() (domain.Policies, error) {
+	policies := domain.DefaultPolicies()
+	if c.PoliciesFile != "" {
+		f, err := os.Open(c.PoliciesFile)
+		if err != nil {
+			return nil, fmt.Errorf("policy file: %w", err)
+		}
+		defer f.Close()
+		if policies, err = domain.LoadPolicies(f); err != nil {
+			return nil, fmt.Errorf("policy file %s: %s", c.PoliciesFile, domain.ErrorMessage(err))
+		}
+	}
+	if c.PetitionClock != "" {
+		clock, err := domain.ParseClock(c.PetitionClock)
+		if err != nil {
+			return nil, fmt.Errorf("petition clock: %w", err)
+		}
+		p := policies[domain.KindPetition]
+		p.Clock = clock
+		if p.MaxExtension != (domain.Clock{}) && p.MaxExtension.Unit != clock.Unit {
+			p.MaxExtension = domain.Clock{}
+		}
+		policies[domain.KindPetition] = p
+	}
+	return policies, nil
 }

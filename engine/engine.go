@@ -99,7 +99,7 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 			closeListener(apiListener)
 			return nil, err
 		}
-		acts := &activities.Activities{Store: e.store, Calendar: calendar, Location: loc}
+		acts := &activities.Activities{Store: e.store, Calendar: calendar, Location: loc, Signaler: e.client}
 		e.worker = workflows.NewWorker(e.client, acts)
 		if err := e.worker.Start(); err != nil {
 			closeListener(apiListener)
@@ -244,31 +244,21 @@ func loadCalendar(path string) (*domain.Calendar, error) {
 	return domain.NewCalendar(days), nil
 }
 
-func (e *Engine) policies() (map[domain.CaseKind]domain.Policy, error) {
-	policies := domain.DefaultPolicies()
-	if e.cfg.PetitionClock != "" {
-		clock, err := domain.ParseClock(e.cfg.PetitionClock)
-		if err != nil {
-			return nil, err
-		}
-		p := policies[domain.KindPetition]
-		p.Clock = clock
-		policies[domain.KindPetition] = p
-	}
-	return policies, nil
-}
-
 func (e *Engine) startAPI(l net.Listener) error {
 	staff, err := e.loadStaff()
 	if err != nil {
 		return err
 	}
-	policies, err := e.policies()
+	policies, err := e.cfg.Policies()
 	if err != nil {
 		return err
 	}
 	server := &intake.Server{
-		Cases:  &workflows.Service{Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies},
+		Cases: &workflows.Service{
+			Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies, HistoryLimit: e.cfg.HistoryLimit,
+		},
+		Clocks:   &workflows.ClockService{Client: e.client, Store: e.store},
+		Policies: policies,
 		Staff:  staff,
 		Logger: e.logger.Named("api"),
 		Ready:  e.ready,

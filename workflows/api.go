@@ -51,6 +51,8 @@ type CaseInput struct {
 	Unit   string
 	Policy domain.Policy
 	Actor  domain.Actor
+	// HistoryLimit is the history length after which the case continues as new (DefaultHistoryLimit if 0).
+	HistoryLimit int
 }
 
 // Registration is the result of RegistrationUpdate.
@@ -79,7 +81,9 @@ const (
 )
 
 // RequestWorkflowID returns the workflow ID of the child workflow that chases a case's request.
-func RequestWorkflowID(caseID, requestID string) string { return CaseWorkflowID(caseID) + "/" + requestID }
+func RequestWorkflowID(caseID, requestID string) string {
+	return CaseWorkflowID(caseID) + "/" + requestID
+}
 
 // RequestInput starts the child workflow of a request for input (or a programme's item).
 type RequestInput struct {

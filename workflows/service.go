@@ -28,11 +28,13 @@ type Service struct {
 	Client   client.Client
 	Store    domain.EventStore
 	Unit     string
-	Policies map[domain.CaseKind]domain.Policy
+	Policies domain.Policies
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
-	// Timeout bounds how long OpenCase waits for the registration (default 30 s).
+	// Timeout bounds how long OpenCase waits for the registration, and Act for the action (default 30 s).
 	Timeout time.Duration
+	// HistoryLimit is the history length after which a case continues as new (DefaultHistoryLimit if 0).
+	HistoryLimit int
 }
 
 var _ domain.CaseService = (*Service)(nil)
@@ -56,11 +58,7 @@ func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*do
 		return nil, err
 	}
 
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
 	workflowID := CaseWorkflowID(id)
 	start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
@@ -73,7 +71,7 @@ func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*do
 			SearchCaseStatus.ValueSet(string(domain.StatusReceived)),
 			SearchCaseOverdue.ValueSet(false),
 		),
-	}, CaseWorkflow, CaseInput{CaseID: id, RequestHash: hash, Unit: s.Unit, Policy: policy, Actor: req.Actor})
+	}, CaseWorkflow, CaseInput{CaseID: id, RequestHash: hash, Unit: s.Unit, Policy: policy, Actor: req.Actor, HistoryLimit: s.HistoryLimit})
 	handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
@@ -204,7 +202,141 @@ func unavailable(err error) error {
 	return fmt.Errorf("%w (%v)", e, err)
 }
 
-// Act implements domain.CaseService.
+// Act implements domain.CaseService. The action runs as ActionUpdate on the case's workflow; with an
+// idempotency key the update's ID is derived from it, so a retry returns the first attempt's outcome.
 func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionRequest, idempotencyKey string) (*domain.Case, error) {
-	return nil, domain.Errorf(domain.EUNAVAILABLE, "not yet")
+	if _, err := uuid.Parse(caseID); err != nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", caseID)
+	}
+	if req.Action == domain.ActionMerge && req.Into != "" {
+		if _, err := uuid.Parse(req.Into); err == nil {
+			if _, err := s.Store.ReadStream(ctx, domain.CaseStream(req.Into), domain.ReadStreamOptions{Max: 1}); domain.ErrorCode(err) == domain.ENOTFOUND {
+				return nil, domain.FieldErrorf("into", "No case with ID %q.", req.Into)
+			} else if err != nil {
+				return nil, err
+			}
+		}
+	}
+	updateID := uuid.NewString()
+	if idempotencyKey != "" {
+		updateID = domain.DeterministicID("action", caseID, req.Actor.UserID, idempotencyKey)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout())
+	defer cancel()
+	handle, err := s.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   CaseWorkflowID(caseID),
+		UpdateID:     updateID,
+		UpdateName:   ActionUpdate,
+		Args:         []any{req},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var res ActionResult
+		err = handle.Get(ctx, &res)
+	}
+	if err != nil {
+		return nil, s.actionError(ctx, caseID, err)
+	}
+	return s.Case(ctx, caseID)
+}
+
+// actionError explains why an action failed: the domain's reason, an unknown case, or a case whose
+// workflow has ended.
+func (s *Service) actionError(ctx context.Context, caseID string, err error) error {
+	if de, ok := domainError(err); ok {
+		return de
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+		c, cerr := s.Case(ctx, caseID)
+		if cerr != nil {
+			return cerr
+		}
+		if domain.IsTerminal(c.Status) {
+			return domain.Errorf(domain.ECONFLICT, "The case is %s; no further actions are possible.", c.Status)
+		}
+		return domain.Errorf(domain.EUNAVAILABLE, "The case's workflow is not running; try again in a moment.")
+	}
+	return temporalError(err)
+}
+
+func (s *Service) timeout() time.Duration {
+	if s.Timeout == 0 {
+		return 30 * time.Second
+	}
+	return s.Timeout
+}
+
+// ClockService implements domain.ClockService with ClocksWorkflow.
+type ClockService struct {
+	Client client.Client
+	Store  domain.EventStore
+	// Timeout bounds how long a change waits for the workflow (default 30 s).
+	Timeout time.Duration
+}
+
+var _ domain.ClockService = (*ClockService)(nil)
+
+// GlobalClocks implements domain.ClockService: the fold of domain.ClocksStream.
+func (s *ClockService) GlobalClocks(ctx context.Context) (*domain.GlobalClocks, error) {
+	g := &domain.GlobalClocks{}
+	events, err := s.Store.ReadStream(ctx, domain.ClocksStream, domain.ReadStreamOptions{})
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return g, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, r := range events {
+		e, err := domain.DecodeEvent(r)
+		if err != nil {
+			return nil, err
+		}
+		g.Apply(e)
+	}
+	return g, nil
+}
+
+// SuspendAllClocks implements domain.ClockService.
+func (s *ClockService) SuspendAllClocks(ctx context.Context, actor domain.Actor, reason string) (*domain.GlobalClocks, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, domain.FieldErrorf("reason", "The field %s is required.", "reason")
+	}
+	return s.change(ctx, ClocksCommand{Suspend: true, Reason: reason, Actor: actor})
+}
+
+// ResumeAllClocks implements domain.ClockService.
+func (s *ClockService) ResumeAllClocks(ctx context.Context, actor domain.Actor, reason string) (*domain.GlobalClocks, error) {
+	return s.change(ctx, ClocksCommand{Reason: reason, Actor: actor})
+}
+
+func (s *ClockService) change(ctx context.Context, cmd ClocksCommand) (*domain.GlobalClocks, error) {
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       ClocksWorkflowID,
+		TaskQueue:                TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, ClocksWorkflow)
+	handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   ClocksUpdate,
+			Args:         []any{cmd},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	var g domain.GlobalClocks
+	if err == nil {
+		err = handle.Get(ctx, &g)
+	}
+	if de, ok := domainError(err); ok {
+		return nil, de
+	} else if err != nil {
+		return nil, temporalError(err)
+	}
+	return &g, nil
 }

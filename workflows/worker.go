@@ -14,6 +14,8 @@ import (
 func NewWorker(c client.Client, acts *activities.Activities) worker.Worker {
 	w := worker.New(c, TaskQueue, worker.Options{})
 	w.RegisterWorkflow(CaseWorkflow)
+	w.RegisterWorkflow(RequestWorkflow)
+	w.RegisterWorkflow(ClocksWorkflow)
 	w.RegisterActivity(acts)
 	return w
 }
