@@ -39,11 +39,15 @@ type ClockChange struct {
 	Reason string `json:"reason,omitempty"`
 	// Revision, for global changes, is the position of the change in ClocksStream plus one.
 	Revision uint64 `json:"revision,omitempty"`
-	// DueAt and DueDate are the due instant and date after the change (while suspended: before it resumes);
-	// Left is the time the clock had left when it stopped.
-	DueAt   time.Time  `json:"dueAt,omitzero"`
-	DueDate Date       `json:"dueDate,omitzero"`
-	Left    *ClockLeft `json:"left,omitempty"`
+	// DueAt and DueDate are the due instant and date after the change (while suspended: before it resumes),
+	// moved to the next working day as the Deadline's are; MovedFrom is then the date the clock ran out.
+	// PreviousDueAt is the due instant before the change. Left is set while the clock is stopped: the time
+	// it has left.
+	DueAt         time.Time  `json:"dueAt,omitzero"`
+	DueDate       Date       `json:"dueDate,omitzero"`
+	MovedFrom     *Date      `json:"movedFrom,omitempty"`
+	PreviousDueAt time.Time  `json:"previousDueAt,omitzero"`
+	Left          *ClockLeft `json:"left,omitempty"`
 }
 
 // ClockLeft is the time a stopped clock has left: days (calendar or working, like the clock) or a duration.
@@ -79,6 +83,20 @@ func (d *Deadline) SuspendedBy(source ClockSource) bool {
 	return slices.Contains(d.suspenders(), source)
 }
 
+// stoppedAt returns when the clock last stopped, or the zero time when it runs.
+func (d *Deadline) stoppedAt() time.Time {
+	var at time.Time
+	for i, ch := range d.Changes {
+		switch {
+		case ch.Left == nil:
+			at = time.Time{}
+		case i == 0 || d.Changes[i-1].Left == nil:
+			at = ch.At
+		}
+	}
+	return at
+}
+
 // suspenders returns the sources that hold the clock stopped.
 func (d *Deadline) suspenders() []ClockSource {
 	var held []ClockSource
@@ -99,9 +117,13 @@ func (d *Deadline) suspenders() []ClockSource {
 //
 //   - An extension moves the raw due date (before any move to a working day) later by its length,
 //     counted like the clock; while the clock is stopped it adds to the time left.
+//   - For a working-day clock, Skipped keeps the non-working days passed over while the clock ran: those
+//     after a suspension's day are dropped, those after a resumption's day are added.
 //   - A suspension stops the clock: the time left is what remained from the suspension's day to the raw
 //     due date (calendar days, working days after that day, or the exact duration for hour and minute
 //     clocks). A clock already stopped by another source stays stopped.
+//     A clock stopped after its due instant had passed has nothing left: it resumes still due when it
+//     was, unless an extension while it stood still gave it time.
 //   - A resumption by the last source holding the clock restarts it from the resumption's day with the
 //     time it had left: the same count of days after that day, or the same duration after that instant.
 //
@@ -123,10 +145,12 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 	rawAt := dl.DueAt
 	var skipped []SkippedDay
 	if clock.Unit == WorkingDays {
-		skipped = dl.Skipped
+		skipped = slices.Clone(dl.Skipped)
 	}
+	previous := dl.DueAt
 	var held []ClockSource
 	var left ClockLeft
+	expired := false // the clock was stopped after it had run out
 	counted := clock.Length
 	applied := make([]ClockChange, 0, len(changes))
 	for _, ch := range changes {
@@ -135,8 +159,12 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 		case ClockExtended:
 			counted += ch.By.Length
 			if stopped {
-				left.Days += ch.By.Length
-				left.Duration += ch.By.duration()
+				if clock.Unit == Hours || clock.Unit == Minutes {
+					left.Duration += ch.By.duration()
+				} else {
+					left.Days += ch.By.Length
+				}
+				expired = false
 				break
 			}
 			switch clock.Unit {
@@ -156,12 +184,15 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 			if stopped {
 				break
 			}
+			expired = ch.At.After(previous)
 			day := DateOf(ch.At, loc)
 			switch clock.Unit {
 			case CalendarDays:
 				left = ClockLeft{Days: max(0, int(raw.days()-day.days()))}
 			case WorkingDays:
 				left = ClockLeft{Days: c.workingDaysBetween(day, raw)}
+				// Days after the suspension's were not passed over: the clock stood still.
+				skipped = slices.DeleteFunc(skipped, func(s SkippedDay) bool { return s.Date.After(day) })
 			default:
 				left = ClockLeft{Duration: max(0, rawAt.Sub(ch.At))}
 			}
@@ -171,6 +202,10 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 			}
 			held = slices.DeleteFunc(held, func(s ClockSource) bool { return s == ch.Source })
 			if len(held) > 0 {
+				break
+			}
+			if expired { // a clock that had run out stays run out
+				expired, left = false, ClockLeft{}
 				break
 			}
 			day := DateOf(ch.At, loc)
@@ -187,10 +222,21 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 			left = ClockLeft{}
 		}
 		// Record what the change did.
-		ch.DueDate, ch.DueAt, ch.Left = raw, raw.EndOfDayIn(loc), nil
-		if clock.Unit == Hours || clock.Unit == Minutes {
+		ch.PreviousDueAt, ch.MovedFrom, ch.Left = previous, nil, nil
+		switch clock.Unit {
+		case Hours, Minutes:
 			ch.DueAt, ch.DueDate = rawAt.In(loc), DateOf(rawAt, loc)
+		case CalendarDays:
+			due := c.NextWorkingDay(raw)
+			if !due.Equal(raw) {
+				from := raw
+				ch.MovedFrom = &from
+			}
+			ch.DueDate, ch.DueAt = due, due.EndOfDayIn(loc)
+		default:
+			ch.DueDate, ch.DueAt = raw, raw.EndOfDayIn(loc)
 		}
+		previous = ch.DueAt
 		if len(held) > 0 {
 			l := left
 			ch.Left = &l

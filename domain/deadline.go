@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,9 +215,19 @@ func (c *Calendar) skippedDay(d Date) SkippedDay {
 // Explain returns a short English account of how the deadline was computed, e.g. "60 calendar days
 // from 2026-01-13 end on 2026-03-14, a Saturday; moved to the next working day 2026-03-16, passing over
 // 2026-03-14 (Saturday) and 2026-03-15 (Sunday). Due by 23:59:59 CET on 2026-03-16."
+//
+// A deadline with Changes is explained as the clock first ran, then each change in order, e.g.
+// "Extended by 10 calendar days on 2026-03-02 (large request): due 2026-03-24.", "Suspended on
+// 2026-03-05 (clarification) with 12 calendar days left.", "Resumed on 2026-03-09 (clarification): due
+// 2026-03-21, moved to the next working day 2026-03-23.", then where it stands: when it is due, or "The
+// clock is suspended; 12 calendar days are left."
 func (d Deadline) Explain() string {
 	var b strings.Builder
 	loc := d.DueAt.Location()
+	if d.Clock.valid() && len(d.Changes) > 0 {
+		d.explainChanged(&b, loc)
+		return b.String()
+	}
 	if !d.Clock.valid() {
 		b.WriteString("Invalid clock ")
 		b.WriteString(strconv.Quote(d.Clock.String()))
@@ -300,4 +311,222 @@ func writeSkipped(b *strings.Builder, days []SkippedDay) {
 
 func isWeekdayName(s string) bool {
 	return s == time.Saturday.String() || s == time.Sunday.String()
+}
+
+// minuteLayout writes the instants of hour and minute clocks.
+const minuteLayout = "2006-01-02 15:04 MST"
+
+// explainChanged writes the explanation of a deadline with changes (see Explain).
+func (d Deadline) explainChanged(b *strings.Builder, loc *time.Location) {
+	timed := d.Clock.Unit == Hours || d.Clock.Unit == Minutes
+	first := d.Changes[0]
+	b.WriteString(d.Clock.describe())
+	b.WriteString(" from ")
+	switch d.Clock.Unit {
+	case Hours, Minutes:
+		b.WriteString(d.Start.In(loc).Format(minuteLayout))
+		b.WriteString(" end at ")
+		b.WriteString(d.Start.Add(d.Clock.duration()).In(loc).Format(minuteLayout))
+		b.WriteString("; hours and minutes run on weekends and holidays too.")
+	case CalendarDays:
+		start := DateOf(d.Start, loc)
+		end := start.AddDays(d.Clock.Length)
+		b.WriteString(start.String())
+		b.WriteString(" end on ")
+		writeDay(b, end)
+		if !first.PreviousDueAt.IsZero() {
+			if due := DateOf(first.PreviousDueAt, loc); !due.Equal(end) {
+				b.WriteString("; moved to the next working day ")
+				b.WriteString(due.String())
+			}
+		}
+		b.WriteString(".")
+	case WorkingDays:
+		b.WriteString(DateOf(d.Start, loc).String())
+		if !first.PreviousDueAt.IsZero() {
+			b.WriteString(" end on ")
+			writeDay(b, DateOf(first.PreviousDueAt, loc))
+		}
+		b.WriteString(".")
+	}
+
+	when := func(t time.Time) string {
+		if timed {
+			return t.In(loc).Format(minuteLayout)
+		}
+		return DateOf(t, loc).String()
+	}
+	due := func(ch ClockChange) string {
+		switch {
+		case timed:
+			return ch.DueAt.In(loc).Format(minuteLayout)
+		case ch.MovedFrom != nil:
+			return ch.MovedFrom.String() + ", moved to the next working day " + ch.DueDate.String()
+		}
+		return ch.DueDate.String()
+	}
+	var held []ClockSource
+	for _, ch := range d.Changes {
+		stopped := len(held) > 0
+		b.WriteString(" ")
+		switch ch.Kind {
+		case ClockExtended:
+			b.WriteString("Extended by ")
+			b.WriteString(ch.By.describe())
+			b.WriteString(" on ")
+			b.WriteString(when(ch.At))
+			writeParenthesis(b, "", ch.Reason)
+			if stopped && ch.Left != nil {
+				b.WriteString(" while the clock was stopped: ")
+				b.WriteString(d.describeLeft(*ch.Left))
+				b.WriteString(" left.")
+			} else {
+				b.WriteString(": due ")
+				b.WriteString(due(ch))
+				b.WriteString(".")
+			}
+		case ClockSuspended:
+			if !slices.Contains(held, ch.Source) {
+				held = append(held, ch.Source)
+			}
+			b.WriteString("Suspended on ")
+			b.WriteString(when(ch.At))
+			writeParenthesis(b, sourceLabel(ch.Source), ch.Reason)
+			switch {
+			case stopped:
+				b.WriteString("; the clock was already stopped.")
+			case !ch.PreviousDueAt.IsZero() && ch.At.After(ch.PreviousDueAt):
+				b.WriteString(" after the deadline had passed.")
+			case ch.Left != nil:
+				b.WriteString(" with ")
+				b.WriteString(d.describeLeft(*ch.Left))
+				b.WriteString(" left.")
+			default:
+				b.WriteString(".")
+			}
+		case ClockResumed:
+			b.WriteString("Resumed on ")
+			b.WriteString(when(ch.At))
+			writeParenthesis(b, sourceLabel(ch.Source), ch.Reason)
+			if !slices.Contains(held, ch.Source) {
+				b.WriteString(", which had not stopped the clock: no change.")
+				break
+			}
+			held = slices.DeleteFunc(held, func(s ClockSource) bool { return s == ch.Source })
+			if len(held) > 0 {
+				labels := make([]string, len(held))
+				for i, s := range held {
+					labels[i] = sourceLabel(s)
+				}
+				b.WriteString("; still stopped by ")
+				b.WriteString(strings.Join(labels, " and "))
+				b.WriteString(".")
+				break
+			}
+			b.WriteString(": due ")
+			b.WriteString(due(ch))
+			b.WriteString(".")
+		default:
+			b.WriteString("Unknown change ")
+			b.WriteString(strconv.Quote(string(ch.Kind)))
+			b.WriteString(" on ")
+			b.WriteString(when(ch.At))
+			b.WriteString(".")
+		}
+	}
+
+	b.WriteString(" ")
+	if d.Suspended {
+		left := ClockLeft{}
+		if d.Left != nil {
+			left = *d.Left
+		}
+		text := d.describeLeft(left)
+		b.WriteString("The clock is suspended; ")
+		b.WriteString(text)
+		if strings.HasPrefix(text, "1 ") && !strings.Contains(text, " and ") {
+			b.WriteString(" is left.")
+		} else {
+			b.WriteString(" are left.")
+		}
+		return
+	}
+	if timed {
+		b.WriteString("Due at ")
+		b.WriteString(d.DueAt.Format(minuteLayout))
+		b.WriteString(".")
+		return
+	}
+	if len(d.Skipped) > 0 {
+		if d.Clock.Unit == WorkingDays {
+			b.WriteString("Not counted: ")
+		} else {
+			b.WriteString("Passed over: ")
+		}
+		writeSkipped(b, d.Skipped)
+		b.WriteString(". ")
+	}
+	b.WriteString("Due by ")
+	b.WriteString(d.DueAt.Format("15:04:05 MST"))
+	b.WriteString(" on ")
+	b.WriteString(d.DueDate.String())
+	b.WriteString(".")
+}
+
+// writeParenthesis writes " (label: reason)", " (label)", " (reason)" or nothing.
+func writeParenthesis(b *strings.Builder, label, reason string) {
+	reason = strings.TrimSpace(reason)
+	if label == "" && reason == "" {
+		return
+	}
+	b.WriteString(" (")
+	b.WriteString(label)
+	if label != "" && reason != "" {
+		b.WriteString(": ")
+	}
+	b.WriteString(reason)
+	b.WriteString(")")
+}
+
+// sourceLabel names who stopped a clock.
+func sourceLabel(s ClockSource) string {
+	switch s {
+	case SourceCase:
+		return "by staff"
+	case SourceClarification:
+		return "clarification"
+	case SourceGlobal:
+		return "all clocks"
+	}
+	return string(s)
+}
+
+// describeLeft writes the time a stopped clock has left, counted like the clock: "12 calendar days",
+// "1 working day", "2 hours and 30 minutes".
+func (d Deadline) describeLeft(l ClockLeft) string {
+	if d.Clock.Unit != Hours && d.Clock.Unit != Minutes {
+		return Clock{Length: l.Days, Unit: d.Clock.Unit}.describe()
+	}
+	var parts []string
+	rest := l.Duration.Round(time.Second)
+	for _, u := range []struct {
+		size      time.Duration
+		one, many string
+	}{{time.Hour, "hour", "hours"}, {time.Minute, "minute", "minutes"}, {time.Second, "second", "seconds"}} {
+		n := rest / u.size
+		rest -= n * u.size
+		switch {
+		case n == 1:
+			parts = append(parts, "1 "+u.one)
+		case n > 1:
+			parts = append(parts, strconv.FormatInt(int64(n), 10)+" "+u.many)
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return "0 minutes"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

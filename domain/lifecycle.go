@@ -512,7 +512,7 @@ func (d *decision) decide() ([]Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		return d.done(&CaseAnswered{Outcome: outcome, Document: doc, At: d.now, Reason: req.Reason, OnTime: c.Deadline == nil || !d.now.After(c.Deadline.DueAt)})
+		return d.done(&CaseAnswered{Outcome: outcome, Document: doc, At: d.now, Reason: req.Reason, OnTime: c.inTime(d.now)})
 
 	case ActionClose:
 		if c.Programme() {
@@ -780,8 +780,9 @@ func (d *decision) openRequestNamed(programme bool) (*Request, error) {
 	return r, nil
 }
 
-// due returns the due instant asked for: req.Due, req.DueIn from now, keep when set and neither is
-// given, else the kind's request clock from now. It must lie in the future.
+// due returns the due instant asked for: req.Due, req.DueIn from now, keep when neither is given and it
+// lies in the future (a request reassigned before it was due keeps its date), else the kind's request
+// clock from now. It must lie in the future.
 func (d *decision) due(keep time.Time) (time.Time, Date, error) {
 	req := d.req
 	if req.Due != nil && req.DueIn != nil {
@@ -808,7 +809,7 @@ func (d *decision) due(keep time.Time) (time.Time, Date, error) {
 			return time.Time{}, Date{}, FieldErrorf("due", "The due date %s has passed.", req.Due.String())
 		}
 		return at, *req.Due, nil
-	case req.DueIn != nil || keep.IsZero():
+	case req.DueIn != nil || !keep.After(d.now):
 		clock := d.p.Requests.Clock
 		if req.DueIn != nil {
 			clock = *req.DueIn
@@ -861,6 +862,20 @@ func (c *Case) NextDocument(date Date) ArchiveNumber {
 	n.Sub = n.Sub + len(c.Documents) + 1
 	n.Date = date
 	return n
+}
+
+// inTime reports whether an answer at now meets the case's deadline. While the clock stands still, the
+// answer is in time when the clock had not run out as it stopped.
+func (c *Case) inTime(now time.Time) bool {
+	if c.Deadline == nil {
+		return true
+	}
+	if c.Deadline.Suspended {
+		if at := c.Deadline.stoppedAt(); !at.IsZero() {
+			now = at
+		}
+	}
+	return !now.After(c.Deadline.DueAt)
 }
 
 // Programme reports whether the case is a long-running programme.

@@ -3,10 +3,13 @@ package domain
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -118,8 +121,14 @@ func DefaultPolicies() Policies {
 			{After: Clock{Length: 5, Unit: WorkingDays}, To: LevelCabinet},
 		},
 	}
+	// Every policy gets its own lists, so that changing one kind's never changes another's.
 	answer := func(kind CaseKind, clock Clock) Policy {
-		return Policy{Kind: kind, Steps: answerSteps, Endings: endings, Clock: clock, ClockStarts: FromReceipt, Requests: sectorRequests}
+		return Policy{
+			Kind: kind, Steps: slices.Clone(answerSteps), Endings: slices.Clone(endings), Clock: clock, ClockStarts: FromReceipt,
+			Requests: RequestPolicy{
+				Clock: sectorRequests.Clock, Reminders: slices.Clone(sectorRequests.Reminders), Escalation: slices.Clone(sectorRequests.Escalation),
+			},
+		}
 	}
 	programme := func(kind CaseKind) Policy {
 		return Policy{
@@ -190,7 +199,8 @@ func (p Policy) HasClock() bool { return p.Clock != Clock{} }
 // Validate checks a policy and returns an EINVALID error naming the kind and the field at fault.
 func (p Policy) Validate() error {
 	bad := func(field, format string, args ...any) error {
-		return FieldErrorf(string(p.Kind)+"."+field, "policy %s: %s", p.Kind, fmt.Sprintf(format, args...))
+		path := string(p.Kind) + "." + field
+		return FieldErrorf(path, "policy %s: %s", path, fmt.Sprintf(format, args...))
 	}
 	if !slices.Contains(CaseKinds, p.Kind) {
 		return FieldErrorf("kind", "unknown case kind %q", p.Kind)
@@ -200,13 +210,19 @@ func (p Policy) Validate() error {
 			return bad("steps", "%q is not a step (steps are %s)", s, join(steps()))
 		}
 	}
-	for _, s := range []Status{StatusReceived, StatusRegistered, StatusClosed} {
+	for _, s := range []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusClosed} {
 		if !slices.Contains(p.Steps, s) {
 			return bad("steps", "every kind needs the step %q", s)
 		}
 	}
+	if programme := (&Case{Kind: p.Kind}).Programme(); p.Programme != programme {
+		return bad("programme", "must be %t: whether a kind is a programme is fixed by the kind", programme)
+	}
 	if !p.Programme && !slices.Contains(p.Steps, StatusDrafted) {
 		return bad("steps", "a kind that answers needs the step %q", StatusDrafted)
+	}
+	if !p.Programme && !slices.ContainsFunc(p.Steps, isAnswered) {
+		return bad("steps", "a kind that answers needs one of the steps %s, %s, %s or %s", StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished)
 	}
 	for _, s := range p.Endings {
 		if !IsTerminal(s) || s == StatusClosed {
@@ -284,19 +300,30 @@ func (ps Policies) Validate() error {
 
 // policyFile is the shape of a policy file: overrides of the default policy of each kind named.
 type policyFile struct {
-	Kinds map[CaseKind]json.RawMessage `json:"kinds"`
+	// Comment is ignored: a note for the people who keep the file.
+	Comment string                       `json:"comment,omitempty"`
+	Kinds   map[CaseKind]json.RawMessage `json:"kinds"`
 }
 
 // LoadPolicies reads a policy file and returns the default policies with its overrides applied. The file
-// is JSON: {"kinds": {"media_query": {"clock": "4h"}, ...}}; every field of a Policy may be given, and a
-// field given replaces the default (lists are replaced whole). Clocks are written "60d", "15wd", "48h" or
-// "30m". Unknown kinds or fields and invalid values are EINVALID errors naming the field.
+// is JSON: {"comment": "...", "kinds": {"media_query": {"clock": "4h"}, ...}}; every field of a Policy
+// may be given. An object given (such as "requests") changes only the fields it names; any other field
+// given replaces the default: a list is replaced whole, and null removes the default (e.g.
+// "maxExtension": null).
+// Clocks are written "60d", "15wd", "48h" or "30m". Unknown kinds or fields and invalid values are
+// EINVALID errors whose Field names the value at fault, e.g. "media_query.requests.escalation[1].to".
 func LoadPolicies(r io.Reader) (Policies, error) {
 	var f policyFile
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return nil, FieldErrorf(strings.Trim(name, `"`), "policy file: unknown field %s (fields are comment, kinds)", name)
+		}
 		return nil, Errorf(EINVALID, "policy file: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, Errorf(EINVALID, "policy file: more data after its JSON object")
 	}
 	ps := DefaultPolicies()
 	kinds := make([]CaseKind, 0, len(f.Kinds))
@@ -309,16 +336,168 @@ func LoadPolicies(r io.Reader) (Policies, error) {
 		if !ok {
 			return nil, FieldErrorf("kinds", "policy file: unknown case kind %q (kinds are %s)", k, join(CaseKinds))
 		}
-		dec := json.NewDecoder(bytes.NewReader(f.Kinds[k]))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
-			return nil, FieldErrorf(string(k), "policy file, kind %s: %v", k, err)
+		if err := overlay(string(k), f.Kinds[k], reflect.ValueOf(&p).Elem()); err != nil {
+			return nil, err
 		}
-		p.Kind = k
+		if p.Kind != k {
+			return nil, FieldErrorf(string(k)+".kind", "policy file: %s.kind: a policy's kind is the key it is under, not %q", k, p.Kind)
+		}
 		ps[k] = p
 	}
 	if err := ps.Validate(); err != nil {
 		return nil, err
 	}
 	return ps, nil
+}
+
+// overlay decodes the JSON value raw over v, naming the value's path in errors. An object changes only
+// the fields it names (a field v does not have is an error); a list replaces v whole, with fresh
+// elements; null resets v to its zero value; anything else is decoded as encoding/json does.
+func overlay(path string, raw json.RawMessage, v reflect.Value) error {
+	bad := func(format string, args ...any) error {
+		return FieldErrorf(path, "policy file: %s: %s", path, fmt.Sprintf(format, args...))
+	}
+	raw = bytes.TrimSpace(raw)
+	if string(raw) == "null" {
+		v.SetZero()
+		return nil
+	}
+	if _, ok := v.Addr().Interface().(json.Unmarshaler); !ok {
+		switch v.Kind() {
+		case reflect.Pointer:
+			fresh := reflect.New(v.Type().Elem()) // never change a value that v shares
+			if !v.IsNil() {
+				fresh.Elem().Set(v.Elem())
+			}
+			if err := overlay(path, raw, fresh.Elem()); err != nil {
+				return err
+			}
+			v.Set(fresh)
+			return nil
+		case reflect.Struct:
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+				return bad("want an object, not %s", jsonKind(raw))
+			}
+			names := make([]string, 0, len(fields))
+			for name := range fields {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				f, ok := fieldByJSONName(v, name)
+				if !ok {
+					return FieldErrorf(path+"."+name, "policy file: %s: unknown field %q (fields are %s)", path, name, strings.Join(jsonNames(v.Type()), ", "))
+				}
+				if err := overlay(path+"."+name, fields[name], f); err != nil {
+					return err
+				}
+			}
+			return nil
+		case reflect.Slice:
+			var items []json.RawMessage
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return bad("want a list, not %s", jsonKind(raw))
+			}
+			list := reflect.MakeSlice(v.Type(), len(items), len(items))
+			for i, item := range items {
+				if err := overlay(fmt.Sprintf("%s[%d]", path, i), item, list.Index(i)); err != nil {
+					return err
+				}
+			}
+			v.Set(list)
+			return nil
+		}
+	}
+	fresh := reflect.New(v.Type())
+	if err := json.Unmarshal(raw, fresh.Interface()); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var e *Error
+		switch {
+		case errors.As(err, &e):
+			return bad("%s", e.Message)
+		case errors.As(err, &typeErr):
+			return bad("want %s, not %s", wantJSON(v.Type()), jsonKind(raw))
+		}
+		return bad("%v", err)
+	}
+	v.Set(fresh.Elem())
+	return nil
+}
+
+// fieldByJSONName returns the field of the struct v whose JSON name is name.
+func fieldByJSONName(v reflect.Value, name string) (reflect.Value, bool) {
+	for i := range v.NumField() {
+		if jsonName(v.Type().Field(i)) == name {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// jsonNames returns the JSON names of the fields of the struct type t.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		if name := jsonName(t.Field(i)); name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// jsonName returns the name under which encoding/json writes the field ("" for none).
+func jsonName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return ""
+	case "":
+		return f.Name
+	}
+	return name
+}
+
+// wantJSON describes the JSON a Go type is read from.
+func wantJSON(t reflect.Type) string {
+	if t == reflect.TypeFor[Clock]() {
+		return `a clock such as "60d", "15wd", "48h" or "30m"`
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
+}
+
+// jsonKind describes a JSON value for an error message: "a string", "a number", ...
+func jsonKind(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "the string " + string(raw)
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case 't', 'f':
+		return string(raw)
+	case 'n':
+		return "null"
+	}
+	return "the number " + string(raw)
 }

@@ -475,9 +475,6 @@ func TestTimerFiresAfterDowntime(t *testing.T) {
 		}
 		return nil
 	})
-	if *updateGolden {
-		writeHistory(t, e, domain.CaseStream(v.ID), "../workflows/testdata/case_history.json")
-	}
 }
 
 var updateGolden = flag.Bool("update-golden", false, "write the workflow histories that the replay tests read")

@@ -259,9 +259,9 @@ func (e *Engine) startAPI(l net.Listener) error {
 		},
 		Clocks:   &workflows.ClockService{Client: e.client, Store: e.store},
 		Policies: policies,
-		Staff:  staff,
-		Logger: e.logger.Named("api"),
-		Ready:  e.ready,
+		Staff:    staff,
+		Logger:   e.logger.Named("api"),
+		Ready:    e.ready,
 		ReadyDetails: func(ctx context.Context) map[string]any {
 			if e.runner == nil {
 				return nil

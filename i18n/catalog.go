@@ -63,6 +63,128 @@ var catalog = map[string]translation{
 		sq: "Motori i rrjedhave të punës nuk u përgjigj në kohë; përsëriteni kërkesën me të njëjtin Idempotency-Key.",
 	},
 
+	// Staff actions on cases (domain.Policy.Decide).
+	"Unknown action %q.": {
+		mk: "Непознато дејство %q.",
+		sq: "Veprim i panjohur %q.",
+	},
+	"Your role does not allow the action %q; it needs one of: %s.": {
+		mk: "Вашата улога не го дозволува дејството %q; потребна е една од улогите: %s.",
+		sq: "Roli juaj nuk e lejon veprimin %q; nevojitet një nga rolet: %s.",
+	},
+	"The case is %s; no further actions are possible.": {
+		mk: "Предметот е во состојба %s; не се можни понатамошни дејства.",
+		sq: "Lënda është në gjendjen %s; nuk janë të mundshme veprime të mëtejshme.",
+	},
+	"The case is not registered yet; try again in a moment.": {
+		mk: "Предметот сè уште не е заведен; обидете се повторно за момент.",
+		sq: "Lënda ende nuk është regjistruar; provoni përsëri pas pak.",
+	},
+	"The action %q is not possible while the case is %s.": {
+		mk: "Дејството %q не е можно додека предметот е во состојба %s.",
+		sq: "Veprimi %q nuk është i mundur ndërsa lënda është në gjendjen %s.",
+	},
+	"The action %q does not apply to a case of kind %s.": {
+		mk: "Дејството %q не се однесува на предмет од видот %s.",
+		sq: "Veprimi %q nuk zbatohet për lëndë të llojit %s.",
+	},
+	"The case is already assigned to %s in sector %q.": {
+		mk: "Предметот веќе е доделен на %s во секторот %q.",
+		sq: "Lënda i është caktuar tashmë %s në sektorin %q.",
+	},
+	"A yearly report is completed with the action %q.": {
+		mk: "Годишниот извештај се доставува со дејството %q.",
+		sq: "Raporti vjetor dorëzohet me veprimin %q.",
+	},
+	"The request %s is for sector %q; you answer for sector %q.": {
+		mk: "Барањето %s е за секторот %q; вие одговарате за секторот %q.",
+		sq: "Kërkesa %s është për sektorin %q; ju përgjigjeni për sektorin %q.",
+	},
+	"The request %s is already with sector %q.": {
+		mk: "Барањето %s веќе е кај секторот %q.",
+		sq: "Kërkesa %s është tashmë te sektori %q.",
+	},
+	"A yearly report stays with the department.": {
+		mk: "Годишниот извештај останува кај одделението.",
+		sq: "Raporti vjetor mbetet te njësia.",
+	},
+	"The case is waiting for input: %s.": {
+		mk: "Предметот чека одговор на барањата: %s.",
+		sq: "Lënda pret përgjigje për kërkesat: %s.",
+	},
+	"The draft must be approved before it goes out.": {
+		mk: "Нацртот мора да биде одобрен пред да се испрати.",
+		sq: "Drafti duhet të miratohet para se të dërgohet.",
+	},
+	"Only an answered case can be closed; the case is %s.": {
+		mk: "Може да се затвори само предмет на кој е одговорено; предметот е во состојба %s.",
+		sq: "Mund të mbyllet vetëm një lëndë që ka marrë përgjigje; lënda është në gjendjen %s.",
+	},
+	"%q is not a case ID.": {
+		mk: "%q не е идентификатор на предмет.",
+		sq: "%q nuk është identifikues lënde.",
+	},
+	"A case cannot be merged into itself.": {
+		mk: "Предметот не може да се спои сам со себе.",
+		sq: "Lënda nuk mund të bashkohet me veten.",
+	},
+	"The deadline of a case of kind %s cannot be extended.": {
+		mk: "Рокот на предмет од видот %s не може да се продолжи.",
+		sq: "Afati i një lënde të llojit %s nuk mund të zgjatet.",
+	},
+	"The extension %q is not a valid clock.": {
+		mk: "Продолжувањето %q не е валиден временски рок.",
+		sq: "Zgjatja %q nuk është afat kohor i vlefshëm.",
+	},
+	"The extension must be counted in %s, like the case's clock.": {
+		mk: "Продолжувањето мора да се смета во %s, како и рокот на предметот.",
+		sq: "Zgjatja duhet të llogaritet në %s, si afati i lëndës.",
+	},
+	"Extensions may add at most %s in total; this one would make %d.": {
+		mk: "Продолжувањата можат вкупно да додадат најмногу %s; со ова би биле %d.",
+		sq: "Zgjatjet mund të shtojnë gjithsej më së shumti %s; me këtë do të bëheshin %d.",
+	},
+	"The case's clock is not suspended by staff.": {
+		mk: "Рокот на предметот не е запрен од вработените.",
+		sq: "Afati i lëndës nuk është pezulluar nga stafi.",
+	},
+	"The case's clock is already suspended.": {
+		mk: "Рокот на предметот веќе е запрен.",
+		sq: "Afati i lëndës është pezulluar tashmë.",
+	},
+	"No yearly report for %d is open.": {
+		mk: "Нема отворен годишен извештај за %d.",
+		sq: "Nuk ka raport vjetor të hapur për %d.",
+	},
+	"The kind of a programme item is %q or %q, not %q.": {
+		mk: "Видот на ставка од програма е %q или %q, а не %q.",
+		sq: "Lloji i një elementi të programit është %q ose %q, jo %q.",
+	},
+	"A programme's work is asked for with the action %q.": {
+		mk: "Работата на програмата се бара со дејството %q.",
+		sq: "Puna e programit kërkohet me veprimin %q.",
+	},
+	"The case has no request %q.": {
+		mk: "Предметот нема барање %q.",
+		sq: "Lënda nuk ka kërkesë %q.",
+	},
+	"The request %s is already %s.": {
+		mk: "Барањето %s веќе е во состојба %s.",
+		sq: "Kërkesa %s është tashmë në gjendjen %s.",
+	},
+	"Give either due or dueIn, not both.": {
+		mk: "Наведете или due или dueIn, а не двете.",
+		sq: "Jepni ose due ose dueIn, jo të dyja.",
+	},
+	"The due time %q is not a valid clock.": {
+		mk: "Рокот %q не е валиден временски рок.",
+		sq: "Afati %q nuk është afat kohor i vlefshëm.",
+	},
+	"The due date %s has passed.": {
+		mk: "Датумот на рокот %s веќе помина.",
+		sq: "Data e afatit %s ka kaluar.",
+	},
+
 	// The HTTP API (package intake): authentication.
 	"A token is required: send the header Authorization: Bearer <token>.": {
 		mk: "Потребен е токен: испратете го заглавието Authorization: Bearer <токен>.",
@@ -139,6 +261,24 @@ var catalog = map[string]translation{
 	"The service is not ready yet.": {
 		mk: "Услугата сè уште не е подготвена.",
 		sq: "Shërbimi nuk është ende gati.",
+	},
+
+	// The HTTP API (package intake): actions, deadlines, global clocks and kinds.
+	"The field %s must be a date in the form YYYY-MM-DD, such as 2026-05-19.": {
+		mk: "Полето %s мора да биде датум во обликот YYYY-MM-DD (година-месец-ден), на пример 2026-05-19.",
+		sq: "Fusha %s duhet të jetë datë në formën YYYY-MM-DD (viti-muaji-dita), për shembull 2026-05-19.",
+	},
+	"The field %s must be a length of time such as 5wd (working days), 3d (calendar days), 4h (hours) or 30m (minutes).": {
+		mk: "Полето %s мора да биде временски рок, на пример 5wd (работни денови), 3d (календарски денови), 4h (часови) или 30m (минути).",
+		sq: "Fusha %s duhet të jetë një afat kohor, për shembull 5wd (ditë pune), 3d (ditë kalendarike), 4h (orë) ose 30m (minuta).",
+	},
+	"The case has no deadline: it is not registered yet.": {
+		mk: "Предметот нема рок: сè уште не е заведен.",
+		sq: "Lënda nuk ka afat: ende nuk është regjistruar.",
+	},
+	"The case has no deadline: cases of kind %s run no clock.": {
+		mk: "Предметот нема рок: за предметите од видот %s не тече рок.",
+		sq: "Lënda nuk ka afat: për lëndët e llojit %s nuk rrjedh asnjë afat.",
 	},
 
 	// General messages, one for each error code, for errors whose own message has no translation.

@@ -30,6 +30,9 @@ func (s *Server) registerCaseRoutes(r *mux.Router) {
 	r.Handle("/api/v1/cases", s.requireRole(s.handleCaseCreate, openCaseRoles...)).Methods(http.MethodPost)
 	r.Handle("/api/v1/cases/{id}", s.requireRole(s.handleCaseView, readCaseRoles...)).Methods(http.MethodGet)
 	r.Handle("/api/v1/cases/{id}/events", s.requireRole(s.handleCaseEvents, readCaseRoles...)).Methods(http.MethodGet)
+	r.Handle("/api/v1/cases/{id}/deadline", s.requireRole(s.handleCaseDeadline, readCaseRoles...)).Methods(http.MethodGet)
+	// Every staff role may try an action: the domain decides which roles may take which.
+	r.Handle("/api/v1/cases/{id}/actions/{action}", s.requireRole(s.handleCaseAction, domain.Roles...)).Methods(http.MethodPost)
 }
 
 // handleCaseCreate handles "POST /api/v1/cases": it opens a case for an incoming document and answers
@@ -125,29 +128,10 @@ type newCaseBody struct {
 // decodeNewCase reads the body of "POST /api/v1/cases". Errors in the form of the body are 400 (415 for
 // another media type, 413 for a body over MaxBodyBytes); whether the case is valid is for Validate.
 func (s *Server) decodeNewCase(w http.ResponseWriter, r *http.Request) (domain.NewCase, error) {
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		e := domain.Errorf(domain.EINVALID, msgContentType, r.Header.Get("Content-Type"))
-		return domain.NewCase{}, &requestError{status: http.StatusUnsupportedMediaType, err: e}
-	}
-	max := s.maxBodyBytes()
-	body := bufio.NewReader(http.MaxBytesReader(w, r.Body, max))
-	if err := expectObject(body); err != nil {
-		return domain.NewCase{}, decodeError(err, max)
-	}
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
 	var b newCaseBody
-	if err := dec.Decode(&b); err != nil {
-		return domain.NewCase{}, decodeError(err, max)
+	if err := s.decodeJSON(w, r, &b, false); err != nil {
+		return domain.NewCase{}, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return domain.NewCase{}, decodeError(err, max)
-		}
-		return domain.NewCase{}, malformed("", msgTrailingData)
-	}
-
 	nc := b.NewCase
 	if b.ReceivedAt != "" {
 		t, err := time.Parse(time.RFC3339, b.ReceivedAt)
@@ -159,23 +143,68 @@ func (s *Server) decodeNewCase(w http.ResponseWriter, r *http.Request) (domain.N
 	return nc, nil
 }
 
+// decodeJSON reads a request body that holds one JSON object into v, refusing unknown fields. Errors in
+// the form of the body are 400, 415 for a media type other than JSON, 413 for a body over MaxBodyBytes.
+// With optional set, an empty body (or one of white space only) is allowed, whatever its media type, and
+// leaves v as it is.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, optional bool) error {
+	max := s.maxBodyBytes()
+	body := bufio.NewReader(http.MaxBytesReader(w, r.Body, max))
+	if optional {
+		if _, err := peekNonSpace(body); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return decodeError(err, max)
+		}
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		e := domain.Errorf(domain.EINVALID, msgContentType, r.Header.Get("Content-Type"))
+		return &requestError{status: http.StatusUnsupportedMediaType, err: e}
+	}
+	if err := expectObject(body); err != nil {
+		return decodeError(err, max)
+	}
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, max)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return decodeError(err, max)
+		}
+		return malformed("", msgTrailingData)
+	}
+	return nil
+}
+
 // errNotObject reports a body whose JSON value is not an object.
 var errNotObject = errors.New("not a JSON object")
 
 // expectObject skips white space and checks that the next byte opens a JSON object.
 func expectObject(r *bufio.Reader) error {
+	c, err := peekNonSpace(r)
+	if err != nil {
+		return err
+	} else if c != '{' {
+		return errNotObject
+	}
+	return nil
+}
+
+// peekNonSpace skips JSON white space and returns the next byte without consuming it.
+func peekNonSpace(r *bufio.Reader) (byte, error) {
 	for {
 		c, err := r.ReadByte()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		switch c {
 		case ' ', '\t', '\r', '\n':
 			continue
-		case '{':
-			return r.UnreadByte()
 		}
-		return errNotObject
+		return c, r.UnreadByte()
 	}
 }
 
@@ -247,31 +276,121 @@ type caseView struct {
 	Submitter         domain.Submitter `json:"submitter"`
 	Version           uint64           `json:"version"`
 	Deadline          *deadlineView    `json:"deadline"`
+	// Officer is the owning officer's user ID, empty until the case is assigned.
+	Officer   string         `json:"officer"`
+	Requests  []requestView  `json:"requests"`
+	Documents []documentView `json:"documents"`
+	// RespondBy is when the requester's time to complete the request runs out, while a clarification is awaited.
+	RespondBy *time.Time `json:"respondBy"`
+	// ClarificationExpiredAt is when RespondBy passed without the request being completed.
+	ClarificationExpiredAt *time.Time `json:"clarificationExpiredAt"`
+	AnsweredAt             *time.Time `json:"answeredAt"`
+	ClosedAt               *time.Time `json:"closedAt"`
+	OnTime                 *bool      `json:"onTime"`
+	// ForwardedTo, MergedInto and Reason say how the case ended; empty while it runs.
+	ForwardedTo string `json:"forwardedTo"`
+	MergedInto  string `json:"mergedInto"`
+	Reason      string `json:"reason"`
+	// Reports are the years whose yearly report a programme submitted.
+	Reports []int `json:"reports"`
 }
 
-// deadlineView is a deadline with how it was computed, also in words.
+// deadlineView is a deadline with how it was computed, also in words. Its clocks are in the form
+// events store them ({"length": 60, "unit": "calendar_days"}); GET /api/v1/cases/{id}/deadline shows
+// them in short.
 type deadlineView struct {
 	domain.Deadline
-	Explanation string `json:"explanation"`
+	// Suspended, Left and Changes replace the deadline's own, so that suspended is always present and
+	// the time left reads the same everywhere.
+	Suspended   bool             `json:"suspended"`
+	Left        *leftView        `json:"left"`
+	Changes     []caseChangeView `json:"changes"`
+	Explanation string           `json:"explanation"`
+}
+
+// caseChangeView is a change of a case's clock in the case view.
+type caseChangeView struct {
+	domain.ClockChange
+	Left *leftView `json:"left"`
+}
+
+// leftView is the time a stopped clock has left: days for day clocks, a duration such as "3h0m0s" for
+// hour and minute clocks.
+type leftView struct {
+	Days     *int   `json:"days,omitempty"`
+	Duration string `json:"duration,omitempty"`
+}
+
+// newLeftView returns the view of the time left on a clock counted in unit, or nil.
+func newLeftView(l *domain.ClockLeft, unit domain.ClockUnit) *leftView {
+	if l == nil {
+		return nil
+	}
+	if unit == domain.Hours || unit == domain.Minutes {
+		return &leftView{Duration: l.Duration.String()}
+	}
+	days := l.Days
+	return &leftView{Days: &days}
+}
+
+// requestView is a request for input to a sector, or a programme's activity, milestone or yearly report.
+type requestView struct {
+	ID       string             `json:"id"`
+	Kind     domain.RequestKind `json:"kind"`
+	Sector   string             `json:"sector"`
+	Title    string             `json:"title"`
+	Required bool               `json:"required"`
+	// Year is the year a yearly report covers; absent for other requests.
+	Year        int                  `json:"year,omitempty"`
+	Status      domain.RequestStatus `json:"status"`
+	RequestedAt time.Time            `json:"requestedAt"`
+	DueAt       time.Time            `json:"dueAt"`
+	DueDate     domain.Date          `json:"dueDate"`
+	Generation  int                  `json:"generation"`
+	Reminders   int                  `json:"reminders"`
+	// Escalation is the highest step of the escalation ladder reached (0 for none), at Level.
+	Escalation int                     `json:"escalation"`
+	Level      *domain.EscalationLevel `json:"level"`
+	AnsweredAt *time.Time              `json:"answeredAt"`
+	AnsweredBy string                  `json:"answeredBy"`
+}
+
+// documentView is an outgoing document of a case: its number in the register and its date.
+type documentView struct {
+	Number     string      `json:"number"`
+	NumberLong string      `json:"numberLong"`
+	Date       domain.Date `json:"date"`
 }
 
 // newCaseView returns the view of c. Before registration the archive number, registration time and
 // deadline are null.
 func newCaseView(c *domain.Case) caseView {
 	v := caseView{
-		ID:           c.ID,
-		Kind:         c.Kind,
-		Status:       c.Status,
-		RegisteredAt: c.RegisteredAt,
-		ReceivedAt:   c.ReceivedAt,
-		Overdue:      c.Overdue,
-		Channel:      c.Channel,
-		Language:     c.Language,
-		Sector:       c.Sector,
-		Subject:      c.Subject,
-		Text:         c.Text,
-		Submitter:    c.Submitter,
-		Version:      c.Version,
+		ID:                     c.ID,
+		Kind:                   c.Kind,
+		Status:                 c.Status,
+		RegisteredAt:           c.RegisteredAt,
+		ReceivedAt:             c.ReceivedAt,
+		Overdue:                c.Overdue,
+		Channel:                c.Channel,
+		Language:               c.Language,
+		Sector:                 c.Sector,
+		Subject:                c.Subject,
+		Text:                   c.Text,
+		Submitter:              c.Submitter,
+		Version:                c.Version,
+		Officer:                c.Officer,
+		Requests:               make([]requestView, len(c.Requests)),
+		Documents:              make([]documentView, len(c.Documents)),
+		RespondBy:              c.RespondBy,
+		ClarificationExpiredAt: c.ClarificationExpiredAt,
+		AnsweredAt:             c.AnsweredAt,
+		ClosedAt:               c.ClosedAt,
+		OnTime:                 c.OnTime,
+		ForwardedTo:            c.ForwardedTo,
+		MergedInto:             c.MergedInto,
+		Reason:                 c.Reason,
+		Reports:                append([]int{}, c.Reports...),
 	}
 	if n := c.ArchiveNumber; n != nil {
 		short, long := n.String(), n.Long()
@@ -280,7 +399,32 @@ func newCaseView(c *domain.Case) caseView {
 	if d := c.Deadline; d != nil {
 		dueAt, dueDate := d.DueAt, d.DueDate
 		v.DueAt, v.DueDate = &dueAt, &dueDate
-		v.Deadline = &deadlineView{Deadline: *d, Explanation: d.Explain()}
+		dv := &deadlineView{
+			Deadline:    *d,
+			Suspended:   d.Suspended,
+			Left:        newLeftView(d.Left, d.Clock.Unit),
+			Changes:     make([]caseChangeView, len(d.Changes)),
+			Explanation: d.Explain(),
+		}
+		for i, ch := range d.Changes {
+			dv.Changes[i] = caseChangeView{ClockChange: ch, Left: newLeftView(ch.Left, d.Clock.Unit)}
+		}
+		v.Deadline = dv
+	}
+	for i, r := range c.Requests {
+		v.Requests[i] = requestView{
+			ID: r.ID, Kind: r.Kind, Sector: r.Sector, Title: r.Title, Required: r.Required, Year: r.Year,
+			Status: r.Status, RequestedAt: r.RequestedAt, DueAt: r.DueAt, DueDate: r.DueDate,
+			Generation: r.Generation, Reminders: r.Reminders, Escalation: r.Escalation,
+			AnsweredAt: r.AnsweredAt, AnsweredBy: r.AnsweredBy,
+		}
+		if r.Level != "" {
+			level := r.Level
+			v.Requests[i].Level = &level
+		}
+	}
+	for i, n := range c.Documents {
+		v.Documents[i] = documentView{Number: n.String(), NumberLong: n.Long(), Date: n.Date}
 	}
 	return v
 }

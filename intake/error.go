@@ -69,6 +69,13 @@ const (
 	msgTooLargeGeneric  = "The request is too large."
 	msgUnavailable      = "The service is temporarily unavailable; try again shortly."
 	msgInternal         = "An internal error occurred."
+	msgBadDate          = "The field %s must be a date in the form YYYY-MM-DD, such as 2026-05-19."
+	msgBadClock         = "The field %s must be a length of time such as 5wd (working days), 3d (calendar days), 4h (hours) or 30m (minutes)."
+	msgNoDeadlineYet    = "The case has no deadline: it is not registered yet."
+	msgNoDeadlineKind   = "The case has no deadline: cases of kind %s run no clock."
+	// The domain's messages for fields, which this package writes too.
+	msgRequired = "The field %s is required."
+	msgTooLong  = "The field %s is %d characters long; at most %d are allowed."
 )
 
 // messages lists the formats above, for the test that they are all translated.
@@ -77,7 +84,8 @@ var messages = []string{
 	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadTime, msgTrailingData, msgTooLarge,
 	msgBodyUnreadable, msgIdempotencyKey, msgNoCase, msgNoRoute, msgMethodNotAllowed, msgNotReady,
 	msgInvalid, msgNotFound, msgConflict, msgUnauthorized, msgForbiddenGeneric, msgTooLargeGeneric,
-	msgUnavailable, msgInternal,
+	msgUnavailable, msgInternal, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind, msgRequired,
+	msgTooLong,
 }
 
 // requestError is an error in the form of a request, not in its content: a malformed body, a bad

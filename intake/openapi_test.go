@@ -81,7 +81,7 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("%s is documented but not routed", op)
 		}
 	}
-	if len(routed) != 6 {
+	if len(routed) != 12 {
 		t.Errorf("%d routes: %v", len(routed), slices.Sorted(maps.Keys(routed)))
 	}
 
@@ -92,6 +92,63 @@ func TestOpenAPI(t *testing.T) {
 				t.Errorf("POST /api/v1/cases does not document %s", status)
 			}
 		}
+	})
+	t.Run("NewRouteResponses", func(t *testing.T) {
+		for op, statuses := range map[string][]string{
+			"POST /api/v1/cases/{id}/actions/{action}": {"200", "400", "401", "403", "404", "409", "413", "415", "422", "500", "503"},
+			"GET /api/v1/cases/{id}/deadline":          {"200", "401", "403", "404", "500", "503"},
+			"GET /api/v1/clocks":                       {"200", "401", "403", "500", "503"},
+			"POST /api/v1/clocks/suspend":              {"200", "400", "401", "403", "409", "413", "415", "422", "500", "503"},
+			"POST /api/v1/clocks/resume":               {"200", "400", "401", "403", "409", "413", "415", "422", "500", "503"},
+			"GET /api/v1/kinds":                        {"200", "401", "500"},
+		} {
+			method, path, _ := strings.Cut(op, " ")
+			responses := doc.Paths[path][strings.ToLower(method)].Responses
+			for _, status := range statuses {
+				if _, ok := responses[status]; !ok {
+					t.Errorf("%s does not document %s", op, status)
+				}
+			}
+		}
+	})
+	t.Run("ActionRoles", func(t *testing.T) {
+		var ops map[string]map[string]struct{ Description string }
+		if err := json.Unmarshal(openAPI, &struct {
+			Paths *map[string]map[string]struct{ Description string }
+		}{&ops}); err != nil {
+			t.Fatal(err)
+		}
+		desc := ops["/api/v1/cases/{id}/actions/{action}"]["post"].Description
+		for _, a := range domain.Actions {
+			if want := fmt.Sprintf(" %s (%s)", a, joinRoles(domain.ActionRoles(a))); !strings.Contains(desc, want) {
+				t.Errorf("the description of actions does not say%s", want)
+			}
+		}
+	})
+	t.Run("Refs", func(t *testing.T) {
+		var all any
+		if err := json.Unmarshal(openAPI, &all); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				if ref, ok := v["$ref"].(string); ok {
+					if !resolves(all, ref) {
+						t.Errorf("$ref %s does not resolve", ref)
+					}
+				}
+				for _, x := range v {
+					walk(x)
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		walk(all)
 	})
 	t.Run("OpenRoutes", func(t *testing.T) {
 		for path, ops := range doc.Paths {
@@ -113,7 +170,7 @@ func TestOpenAPI(t *testing.T) {
 			return schema.Enum
 		}
 		strs := func(list []string) []string { sort.Strings(list); return list }
-		var kinds, channels, langs []string
+		var kinds, channels, langs, actions, statuses []string
 		for k := range domain.DefaultPolicies() {
 			kinds = append(kinds, string(k))
 		}
@@ -123,7 +180,15 @@ func TestOpenAPI(t *testing.T) {
 		for _, l := range domain.Languages {
 			langs = append(langs, string(l))
 		}
-		for name, want := range map[string][]string{"CaseKind": strs(kinds), "Channel": strs(channels), "Language": strs(langs)} {
+		for _, a := range domain.Actions {
+			actions = append(actions, string(a))
+		}
+		for _, st := range domain.Statuses {
+			statuses = append(statuses, string(st))
+		}
+		for name, want := range map[string][]string{
+			"CaseKind": strs(kinds), "Channel": strs(channels), "Language": strs(langs), "Action": strs(actions), "Status": strs(statuses),
+		} {
 			if got := enum(name); !slices.Equal(got, want) {
 				t.Errorf("%s enum = %v, want %v (domain)", name, got, want)
 			}
@@ -148,4 +213,23 @@ func TestOpenAPI(t *testing.T) {
 			t.Error("the served document is not the embedded one")
 		}
 	})
+}
+
+// resolves reports whether a local JSON pointer such as "#/components/schemas/Case" names a value of doc.
+func resolves(doc any, ref string) bool {
+	path, ok := strings.CutPrefix(ref, "#/")
+	if !ok {
+		return false
+	}
+	v := doc
+	for _, name := range strings.Split(path, "/") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if v, ok = m[name]; !ok {
+			return false
+		}
+	}
+	return true
 }

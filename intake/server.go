@@ -31,8 +31,14 @@ var openAPI []byte
 // Server is predmet's HTTP API. Set its fields, then serve its Handler with an http.Server (with
 // ReadHeaderTimeout set); shut that down gracefully with http.Server.Shutdown.
 type Server struct {
-	// Cases opens and reads cases.
+	// Cases opens and reads cases, and takes staff actions on them.
 	Cases domain.CaseService
+	// Clocks stops and restarts every case's clock at once (/api/v1/clocks). Nil makes those routes
+	// answer 500.
+	Clocks domain.ClockService
+	// Policies are the policies of the case kinds, shown by GET /api/v1/kinds; nil means
+	// domain.DefaultPolicies().
+	Policies domain.Policies
 	// Staff authenticates the callers of /api/v1. A nil directory lets nobody in.
 	Staff *Staff
 	// Logger receives the access log and internal errors; nil logs nothing.
@@ -70,6 +76,8 @@ func (s *Server) router() *mux.Router {
 	api := r.NewRoute().Subrouter()
 	api.Use(s.authenticate)
 	s.registerCaseRoutes(api)
+	s.registerClockRoutes(api)
+	s.registerKindRoutes(api)
 	return r
 }
 

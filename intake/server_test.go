@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,23 +22,25 @@ import (
 	"github.com/predmet/predmet/domain"
 )
 
-// TestServer is a Server under test: an httptest server over its Handler, with a recording case
-// service, the observed log and a token for each test user.
+// TestServer is a Server under test: an httptest server over its Handler, with recording case and
+// clock services, the observed log and a token for each test user.
 type TestServer struct {
-	HTTP  *httptest.Server
-	API   *Server
-	Cases *CaseService
-	Logs  *observer.ObservedLogs
+	HTTP   *httptest.Server
+	API    *Server
+	Cases  *CaseService
+	Clocks *ClockService
+	Logs   *observer.ObservedLogs
 	// Tokens holds each test user's token by user ID.
 	Tokens map[string]string
 }
 
 // The test users; each has a token in TestServer.Tokens.
 const (
-	intakeMK   = "ana.petrovska" // intake and officer, reads Macedonian
-	supervisor = "besa.hoxha"    // supervisor, reads Albanian
-	adminEN    = "emma.jones"    // admin, reads English
-	intakeNone = "dime.stojanov" // intake, no language of their own
+	intakeMK   = "ana.petrovska"  // intake and officer, reads Macedonian
+	supervisor = "besa.hoxha"     // supervisor, reads Albanian
+	adminEN    = "emma.jones"     // admin, reads English
+	intakeNone = "dime.stojanov"  // intake, no language of their own
+	sectorHead = "arben.krasniqi" // head of the finance sector, reads Macedonian
 )
 
 var testUsers = []domain.StaffUser{
@@ -45,13 +48,14 @@ var testUsers = []domain.StaffUser{
 	{ID: supervisor, Name: "Besa Hoxha", Roles: []domain.Role{domain.RoleSupervisor}, Language: domain.Albanian},
 	{ID: adminEN, Name: "Emma Jones", Roles: []domain.Role{domain.RoleAdmin}, Language: domain.English},
 	{ID: intakeNone, Name: "Диме Стојанов", Roles: []domain.Role{domain.RoleIntake}},
+	{ID: sectorHead, Name: "Arben Krasniqi", Roles: []domain.Role{domain.RoleSectorHead}, Language: domain.Macedonian, Sector: "finance"},
 }
 
 // MustOpenServer starts a Server under test; it closes when the test ends.
 func MustOpenServer(tb testing.TB) *TestServer {
 	tb.Helper()
 	core, logs := observer.New(zapcore.DebugLevel)
-	ts := &TestServer{Cases: NewCaseService(), Logs: logs, Tokens: map[string]string{}}
+	ts := &TestServer{Cases: NewCaseService(), Clocks: &ClockService{}, Logs: logs, Tokens: map[string]string{}}
 	var members []StaffMember
 	for _, u := range testUsers {
 		token, hash := NewToken()
@@ -62,7 +66,7 @@ func MustOpenServer(tb testing.TB) *TestServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ts.API = &Server{Cases: ts.Cases, Staff: staff, Logger: zap.New(core)}
+	ts.API = &Server{Cases: ts.Cases, Clocks: ts.Clocks, Staff: staff, Logger: zap.New(core)}
 	ts.HTTP = httptest.NewServer(ts.API.Handler())
 	tb.Cleanup(ts.HTTP.Close)
 	return ts
@@ -148,15 +152,17 @@ func assertProblem(tb testing.TB, resp *http.Response, body []byte, status int, 
 }
 
 // CaseService is a domain.CaseService that keeps cases in memory and records its calls. Set OpenCaseFn,
-// CaseFn or CaseEventsFn to answer otherwise.
+// CaseFn, CaseEventsFn or ActFn to answer otherwise.
 type CaseService struct {
 	OpenCaseFn   func(ctx context.Context, req domain.OpenCaseRequest) (*domain.Case, error)
 	CaseFn       func(ctx context.Context, id string) (*domain.Case, error)
 	CaseEventsFn func(ctx context.Context, id string) ([]domain.RecordedEvent, error)
+	ActFn        func(ctx context.Context, id string, req domain.ActionRequest, key string) (*domain.Case, error)
 
 	mu     sync.Mutex
 	calls  []string
 	opened []domain.OpenCaseRequest
+	acts   []ActCall
 	cases  map[string]*domain.Case
 	events map[string][]domain.RecordedEvent
 }
@@ -251,6 +257,52 @@ func (s *CaseService) CaseEvents(ctx context.Context, id string) ([]domain.Recor
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
 	}
 	return events, nil
+}
+
+// ActCall is a call of CaseService.Act.
+type ActCall struct {
+	CaseID         string
+	Request        domain.ActionRequest
+	IdempotencyKey string
+}
+
+// Act implements domain.CaseService: like the real service it decides the action with the kind's
+// default policy, now, and the calendar without one-off days, and applies the events to the case.
+func (s *CaseService) Act(ctx context.Context, id string, req domain.ActionRequest, key string) (*domain.Case, error) {
+	s.mu.Lock()
+	s.calls = append(s.calls, "Act")
+	s.acts = append(s.acts, ActCall{CaseID: id, Request: req, IdempotencyKey: key})
+	fn := s.ActFn
+	s.mu.Unlock()
+	if fn != nil {
+		return fn(ctx, id, req, key)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
+	}
+	cc := *c
+	cc.Requests = slices.Clone(c.Requests)
+	events, err := domain.DefaultPolicies()[c.Kind].Decide(&cc, req, time.Now(), domain.CalendarClocks{Calendar: domain.NewCalendar(nil), Location: skopje})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		cc.Apply(e)
+	}
+	s.cases[id] = &cc
+	out := cc
+	return &out, nil
+}
+
+// Acts returns the calls of Act so far.
+func (s *CaseService) Acts() []ActCall {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.acts)
 }
 
 // Calls returns the names of the methods called so far, in order.

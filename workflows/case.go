@@ -38,6 +38,9 @@ type caseWorkflow struct {
 	mu workflow.Mutex
 	// busy counts signals being recorded, so that the case does not continue as new in the middle of one.
 	busy int
+	// loaded is set once the state is folded from the stream. An update that arrives earlier (at the
+	// start of a run continued as new) passes its validator and is decided when the state is there.
+	loaded bool
 }
 
 // policy returns the case's policy. A case started before policies had steps runs under the default
@@ -75,6 +78,9 @@ func (w *caseWorkflow) setup(ctx workflow.Context) error {
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, ActionUpdate, w.act, workflow.UpdateHandlerOptions{
 		Validator: func(ctx workflow.Context, req domain.ActionRequest) error {
+			if !w.loaded {
+				return nil // the handler waits for the state and decides then
+			}
 			return updateError(w.policy.Check(&w.state, req, workflow.Now(ctx)))
 		},
 	})
@@ -180,6 +186,7 @@ func (w *caseWorkflow) load(ctx workflow.Context) (activities.LoadedCase, error)
 		return loaded, err
 	}
 	w.state = loaded.Case
+	w.loaded = true
 	return loaded, nil
 }
 
@@ -237,6 +244,9 @@ func (w *caseWorkflow) register(ctx workflow.Context, loaded activities.LoadedCa
 // events, and starts or tells the child workflows of the requests involved.
 func (w *caseWorkflow) act(ctx workflow.Context, req domain.ActionRequest) (ActionResult, error) {
 	ctx = workflow.WithLocalActivityOptions(ctx, localOptions)
+	if err := workflow.Await(ctx, func() bool { return w.loaded }); err != nil {
+		return ActionResult{}, err
+	}
 	if err := w.mu.Lock(ctx); err != nil {
 		return ActionResult{}, err
 	}

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
@@ -10,15 +11,24 @@ import (
 	"github.com/predmet/predmet/workflows"
 )
 
-// TestReplay replays histories recorded on a real Temporal server against today's workflow code: a
-// change that would break running cases fails here. Regenerate the files with
-// `go test ./engine -run TestTimerFiresAfterDowntime -update-golden` only when the change is versioned
-// (see the README's rule for changing workflow code).
+// TestReplay replays every history in testdata, each recorded on a real Temporal server by an earlier
+// version of the workflow code, against today's code: a change that would break running cases fails
+// here. The files are never regenerated: a new version of a workflow adds a new file (see the README's
+// rule for changing workflow code, and `go test ./engine -run TestLifecycleHistories -update-golden`).
 func TestReplay(t *testing.T) {
-	for _, file := range []string{"testdata/case_history.json"} {
-		t.Run(file, func(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 3 {
+		t.Fatalf("only %d histories in testdata: %v", len(files), files)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(workflows.CaseWorkflow)
+			r.RegisterWorkflow(workflows.RequestWorkflow)
+			r.RegisterWorkflow(workflows.ClocksWorkflow)
 			logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, file); err != nil {
 				t.Fatal(err)

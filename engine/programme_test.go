@@ -1,0 +1,118 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/engine"
+	"github.com/predmet/predmet/workflows"
+)
+
+// TestProgrammeContinuesAsNew runs a twin-city programme through thousands of events, so that its
+// workflow continues as new several times, while requests are pending and their timers run: nothing
+// is lost, nothing is written twice.
+func TestProgrammeContinuesAsNew(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Temporal in-process")
+	}
+	dir := t.TempDir()
+	useStaff, clients := staffClients(t, dir)
+	policies := dir + "/programme-policies.json"
+	if err := os.WriteFile(policies, []byte(`{"kinds": {"twin_city_programme": {"requests": {"clock": "2m", "reminders": ["1m"],
+	  "escalation": [{"after": "0m", "to": "head"}, {"after": "1m", "to": "secretary"}]}}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := MustStartEngine(t, dir, useStaff, func(c *engine.Config) { c.PoliciesFile, c.HistoryLimit = policies, 300 })
+	defer e.Stop(context.Background())
+	as := clients(e)
+
+	v := openKind(t, as["ana"], domain.KindTwinCityProgramme)
+	step(t, as["elena"], v.ID, domain.ActionAssign, map[string]any{"sector": "international"})
+	// Three milestones fall due in two minutes: they are reminded and escalated across the restarts.
+	for i := range 3 {
+		step(t, as["elena"], v.ID, domain.ActionAddMilestone, map[string]any{"kind": "milestone", "title": fmt.Sprintf("Размена %d", i), "sector": "urbanism"})
+	}
+	// Thousands of events: activities added and completed one after another.
+	const items = 700
+	due := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+	for i := range items {
+		got := step(t, as["elena"], v.ID, domain.ActionAddMilestone, map[string]any{"kind": "activity", "title": fmt.Sprintf("Активност %d", i), "sector": "urbanism", "due": due})
+		id := got.Requests[len(got.Requests)-1].ID
+		step(t, as["goran"], v.ID, domain.ActionCompleteMilestone, map[string]any{"requestId": id})
+	}
+
+	// The pending milestones were reminded and escalated, whichever run of the workflow received it.
+	eventually(t, 4*time.Minute, func() error {
+		got := step2(t, as["head"], v.ID)
+		for _, r := range got.Requests[1:4] {
+			if r.Status != "open" || r.Reminders < 1 || r.Escalation < 2 {
+				return fmt.Errorf("pending milestone %+v", r)
+			}
+		}
+		return nil
+	})
+	got := step2(t, as["head"], v.ID)
+	if len(got.Requests) != 4+items || got.Requests[0].Kind != "report" || got.Requests[0].Status != "open" {
+		t.Fatalf("%d requests (report %+v)", len(got.Requests), got.Requests[0])
+	}
+	types := checkStream(t, as["head"], v.ID)
+	if len(types) < 2*items {
+		t.Fatalf("only %d events", len(types))
+	}
+	counts := map[string]int{}
+	for _, ty := range types {
+		counts[ty]++
+	}
+	if counts[domain.EventRequestReminded] != 3 || counts[domain.EventRequestEscalated] != 6 {
+		t.Errorf("reminders %d, escalations %d: want 3 and 6, once each", counts[domain.EventRequestReminded], counts[domain.EventRequestEscalated])
+	}
+
+	// The workflow continued as new more than once.
+	list, err := e.Client().ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf("WorkflowId = '%s' AND ExecutionStatus = 'ContinuedAsNew'", workflows.CaseWorkflowID(v.ID)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(list.Executions); n < 2 {
+		t.Errorf("the programme continued as new %d times", n)
+	}
+	desc, err := e.Client().DescribeWorkflowExecution(context.Background(), workflows.CaseWorkflowID(v.ID), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := desc.WorkflowExecutionInfo.Status; st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("programme workflow %s", st)
+	}
+
+	// It still takes actions; closing cancels what is pending and tells the children.
+	if got := step(t, as["elena"], v.ID, domain.ActionClose, nil); got.Status != "closed" {
+		t.Fatalf("close: %s", got.Status)
+	}
+	eventually(t, time.Minute, func() error {
+		desc, err := e.Client().DescribeWorkflowExecution(context.Background(), workflows.RequestWorkflowID(v.ID, "r2"), "")
+		if err != nil {
+			return err
+		} else if st := desc.WorkflowExecutionInfo.Status; st == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			return fmt.Errorf("milestone workflow still %s", st)
+		}
+		return nil
+	})
+	final := step2(t, as["head"], v.ID)
+	for _, r := range final.Requests {
+		if r.Status == "open" {
+			t.Errorf("request %s open after the programme closed", r.ID)
+		}
+	}
+	if res := as["elena"].do("POST", "/api/v1/cases/"+v.ID+"/actions/add_milestone", map[string]any{"kind": "activity", "title": "x", "sector": "urbanism"}, nil); res.Status != http.StatusConflict {
+		t.Errorf("action on a closed programme: %d %s", res.Status, res.Body)
+	}
+}
