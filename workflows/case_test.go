@@ -67,6 +67,7 @@ func newEnv(t *testing.T, store domain.EventStore, now time.Time) *testsuite.Tes
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(now)
 	env.RegisterWorkflow(workflows.CaseWorkflow)
+	env.RegisterWorkflow(workflows.RequestWorkflow)
 	env.RegisterActivity(&activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje})
 	return env
 }

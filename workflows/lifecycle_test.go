@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/predmet/predmet/domain"
@@ -266,6 +267,78 @@ func TestCaseLifecycle(t *testing.T) {
 		want, _ := cal.AddWorkingDays(domain.DateOf(resumeAt, skopje), left)
 		if !c.Deadline.DueDate.Equal(want) || c.GlobalClocks != 2 {
 			t.Errorf("due %s (global revision %d), want %s with %d working days left", c.Deadline.DueDate, c.GlobalClocks, want, left)
+		}
+	})
+}
+
+func TestCaseRequestsForInput(t *testing.T) {
+	t.Run("OK_RemindedEscalatedReassignedAnswered", func(t *testing.T) {
+		store := MustOpenStore(t)
+		// Monday 27 April 2026; the request is due in 5 working days: 1 May is Labour Day, so Tuesday 5 May.
+		received := time.Date(2026, 4, 27, 9, 0, 0, 0, skopje)
+		in := receive(t, store, received)
+		env := newEnv(t, store, received)
+		// The test suite runs children beside their parent but cannot deliver their signals to it: forward them.
+		env.OnSignalExternalWorkflow(mock.Anything, workflows.CaseWorkflowID(in.CaseID), "", workflows.RequestFactSignal, mock.Anything).Return(
+			func(_, _, _, name string, arg any) error {
+				env.SignalWorkflow(name, arg)
+				return nil
+			})
+		act(env, time.Hour, domain.ActionRequest{Action: domain.ActionAssign, Actor: officer})
+		asked := act(env, 2*time.Hour, domain.ActionRequest{Action: domain.ActionRequestInput, Actor: officer, Sector: "urbanism"})
+		// Early draft: refused while waiting for the sector.
+		early := act(env, 3*time.Hour, domain.ActionRequest{Action: domain.ActionDraft, Actor: officer})
+		// Six working days after the due date the ladder stands at the secretary: deputy at due, head
+		// after one working day, secretary after three. Then the request goes to finance.
+		moved := act(env, 13*24*time.Hour, domain.ActionRequest{Action: domain.ActionReassignRequest, Actor: officer, RequestID: "r1", Sector: "finance"})
+		wrongHead := act(env, 14*24*time.Hour, domain.ActionRequest{Action: domain.ActionAnswerRequest, Actor: sectorHead, RequestID: "r1"})
+		financeHead := domain.Actor{UserID: "besa", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "finance"}
+		answered := act(env, 15*24*time.Hour, domain.ActionRequest{Action: domain.ActionAnswerRequest, Actor: financeHead, RequestID: "r1"})
+		env.RegisterDelayedCallback(env.CancelWorkflow, 40*24*time.Hour)
+		env.ExecuteWorkflow(workflows.CaseWorkflow, in)
+
+		asked.mustSucceed(t, "request_input")
+		moved.mustSucceed(t, "reassign_request")
+		answered.mustSucceed(t, "answer_request")
+		if early.rejected == nil || wrongHead.rejected == nil {
+			t.Errorf("draft while waiting: %v; another sector's head answering: %v", early.rejected, wrongHead.rejected)
+		}
+		events, c := readCase(t, store, in.CaseID)
+		r := c.Requests[0]
+		var first domain.Request
+		var levels []domain.EscalationLevel
+		reminders := 0
+		for _, e := range events {
+			ev, err := domain.DecodeEvent(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch ev := ev.(type) {
+			case *domain.RequestOpened:
+				first = ev.Request
+			case *domain.RequestReminded:
+				reminders++
+				if ev.Generation != 0 || ev.At.After(first.DueAt) {
+					t.Errorf("reminder %+v not before the first due date", ev)
+				}
+			case *domain.RequestEscalated:
+				if ev.Generation == 0 {
+					levels = append(levels, ev.Level)
+				}
+			}
+		}
+		if first.DueDate.String() != "2026-05-05" {
+			t.Errorf("request due %s, want 2026-05-05 (Labour Day skipped)", first.DueDate)
+		}
+		if reminders != 1 {
+			t.Errorf("%d reminders, want 1", reminders)
+		}
+		want := []domain.EscalationLevel{domain.LevelDeputy, domain.LevelHead, domain.LevelSecretary}
+		if len(levels) != 3 || levels[0] != want[0] || levels[1] != want[1] || levels[2] != want[2] {
+			t.Errorf("escalations before the reassignment %v, want %v", levels, want)
+		}
+		if r.Sector != "finance" || r.Status != domain.RequestIsAnswered || r.AnsweredBy != "besa" || c.Status != domain.StatusAssigned {
+			t.Errorf("request %+v, case %s", r, c.Status)
 		}
 	})
 }
