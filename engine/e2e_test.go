@@ -482,6 +482,10 @@ var updateGolden = flag.Bool("update-golden", false, "write the workflow histori
 // writeHistory saves a workflow's history from the real server as the replay tests' golden file.
 func writeHistory(t *testing.T, e *engine.Engine, workflowID, path string) {
 	t.Helper()
+	// A recorded history is never regenerated: cases of that version may still be running.
+	if _, err := os.Stat(path); err == nil {
+		t.Fatalf("%s exists: histories are never regenerated; record the new version under the next name", path)
+	}
 	var events []*historypb.HistoryEvent
 	it := e.Client().GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {

@@ -14,7 +14,7 @@ import (
 // TestReplay replays every history in testdata, each recorded on a real Temporal server by an earlier
 // version of the workflow code, against today's code: a change that would break running cases fails
 // here. The files are never regenerated: a new version of a workflow adds a new file (see the README's
-// rule for changing workflow code, and `go test ./engine -run TestLifecycleHistories -update-golden`).
+// rule for changing workflow code, and `go test ./engine -run TestLifecycleOverHTTP -update-golden`, after naming the new files in that test).
 func TestReplay(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil {

@@ -530,6 +530,9 @@ func TestRecordRequestHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(requestHistory); err == nil {
+		t.Fatalf("%s exists: histories are never regenerated; record the new version under the next name", requestHistory)
+	}
 	if err := os.WriteFile(requestHistory, append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -203,7 +203,9 @@ func unavailable(err error) error {
 }
 
 // Act implements domain.CaseService. The action runs as ActionUpdate on the case's workflow; with an
-// idempotency key the update's ID is derived from it, so a retry returns the first attempt's outcome.
+// idempotency key the update's ID is derived from it, so a retry returns the first attempt's outcome —
+// within the workflow run that took it: Temporal remembers update IDs per run, so a retry that reaches
+// the case after it continued as new (or ended) is decided afresh (the README lists this limit).
 func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionRequest, idempotencyKey string) (*domain.Case, error) {
 	if _, err := uuid.Parse(caseID); err != nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", caseID)
