@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"net"
+	"os"
 	"strings"
 	"testing"
 
@@ -36,6 +37,10 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrAPIWithoutStaffFile", func(c *engine.Config) { serve(c); c.StaffFile = "" }, "--staff-file"},
 		{"ErrCertWithoutKey", func(c *engine.Config) { c.TemporalTLSCert = "c.pem" }, "go together"},
 		{"ErrShortRetention", func(c *engine.Config) { c.Retention = 1000 }, "retention"},
+		{"OK_PoliciesFile", func(c *engine.Config) { c.PoliciesFile = "../deploy/policies/minutes.json" }, ""},
+		{"ErrPoliciesFileMissing", func(c *engine.Config) { c.PoliciesFile = "no-such-policies.json" }, "policy file"},
+		{"ErrPoliciesFileInvalid", func(c *engine.Config) { c.PoliciesFile = writeTemp(t, `{"kinds": {"media_query": {"clock": "4 hours"}}}`) }, "media_query.clock"},
+		{"ErrSmallHistoryLimit", func(c *engine.Config) { c.HistoryLimit = 10 }, "history limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := engine.DefaultConfig()
@@ -103,4 +108,14 @@ func TestStartErrPortTaken(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), l.Addr().String()) {
 		t.Fatalf("Start on a taken port = %v, want an error naming %s", err, l.Addr())
 	}
+}
+
+// writeTemp writes content to a file in a temporary directory and returns its path.
+func writeTemp(t *testing.T, content string) string {
+	t.Helper()
+	path := t.TempDir() + "/file.json"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

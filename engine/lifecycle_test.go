@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
+
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/engine"
 	"github.com/predmet/predmet/intake"
@@ -220,6 +222,17 @@ func TestLifecycleOverHTTP(t *testing.T) {
 				if types[len(types)-1] != domain.EventCaseClosed {
 					t.Errorf("%s history ends with %s", kind, types[len(types)-1])
 				}
+				// Supervisors find the case in Temporal by its current status and sector.
+				eventually(t, 30*time.Second, func() error {
+					query := fmt.Sprintf(`WorkflowId = '%s' AND CaseStatus = 'closed' AND CaseSector = 'urbanism' AND CaseKind = '%s'`, workflows.CaseWorkflowID(v.ID), kind)
+					list, err := e.Client().ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+					if err != nil {
+						return err
+					} else if len(list.Executions) != 1 {
+						return fmt.Errorf("%s: %d workflows", query, len(list.Executions))
+					}
+					return nil
+				})
 				// The closed case takes no further action.
 				p := refused(t, as["elena"], v.ID, domain.ActionDraft, nil, http.StatusConflict)
 				if p.Code != domain.ECONFLICT {
