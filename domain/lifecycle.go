@@ -303,7 +303,8 @@ type ActionRequest struct {
 	By *Clock `json:"by,omitempty"`
 	// Year (submit_report) is the year reported on.
 	Year int `json:"year,omitempty"`
-	// Reason is required to reject, refuse, withdraw, extend and suspend; Note is an optional remark.
+	// Reason is required to reject, refuse, withdraw, extend, suspend and cancel a request; Note is an
+	// optional remark.
 	// Neither may hold personal data: they are kept in the workflow's history.
 	Reason string `json:"reason,omitempty"`
 	Note   string `json:"note,omitempty"`

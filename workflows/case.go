@@ -290,7 +290,8 @@ func (w *caseWorkflow) follow(ctx workflow.Context, events []domain.Event) error
 func (w *caseWorkflow) startRequest(ctx workflow.Context, r domain.Request) error {
 	policy := w.policy.Requests
 	if r.Kind == domain.RequestReport {
-		// The department owes its own report: remind the owning officer; nobody above is chased.
+		// The department owes its own report: the owning officer is reminded (see requestWorkflow.deliver)
+		// and, once it is late, told again; nobody above is chased.
 		policy.Escalation = []domain.EscalationStep{{After: domain.Clock{Length: 0, Unit: domain.Minutes}, To: domain.LevelOfficer}}
 	}
 	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{

@@ -186,6 +186,10 @@ func (w *requestWorkflow) apply(ctx workflow.Context, c RequestChange) chaseOutc
 // workflow no longer runs: the case ended, and its requests with it.
 func (w *requestWorkflow) deliver(ctx workflow.Context, s domain.PlannedStep) (chaseOutcome, error) {
 	now := workflow.Now(ctx).UTC()
+	if w.req.Kind == domain.RequestReport {
+		// A yearly report is the department's own work: its owning officer is reminded, not a sector.
+		s.Level = domain.LevelOfficer
+	}
 	n := domain.NotificationQueued{
 		ID:     domain.NotificationID(w.in.CaseID, w.req.ID, w.req.Generation, s.Kind, s.Step),
 		Kind:   s.Kind,
