@@ -28,17 +28,21 @@ func (a *Activities) PlanRequest(_ context.Context, in PlanInput) (Plan, error) 
 	return Plan{Steps: a.Calendar.PlanRequest(in.DueAt, in.Policy, a.Location)}, nil
 }
 
-// Notify queues a reminder or an escalation for delivery: it writes n as the first and only event of its
+// Notify queues a reminder, an escalation or an overdue notice for delivery: it writes n as the first and only event of its
 // own stream, domain.NotificationStream(n.ID), which the e-mail sender reads as its outbox. The event's ID
 // is that of revision 0 of the stream, so a retry, or a second delivery of the same notification, writes
 // nothing: when the stream exists and its first event has that ID, Notify succeeds. A stream that holds
 // another event is a non-retryable ErrTypeConflict error; a notification without an ID an ErrTypeInvalid one.
 func (a *Activities) Notify(ctx context.Context, n domain.NotificationQueued) error {
-	if n.ID == "" || n.CaseID == "" || n.RequestID == "" {
-		return temporal.NewNonRetryableApplicationError("a notification needs its ID, case and request", ErrTypeInvalid, nil)
+	if n.ID == "" || n.CaseID == "" {
+		return temporal.NewNonRetryableApplicationError("a notification needs its ID and case", ErrTypeInvalid, nil)
 	}
 	stream := domain.NotificationStream(n.ID)
-	meta := domain.Metadata{CorrelationID: n.CaseID, CausationID: n.CaseID + "/" + n.RequestID, UserID: domain.SystemActor.UserID}
+	cause := n.CaseID + "/" + string(n.Kind)
+	if n.RequestID != "" {
+		cause = n.CaseID + "/" + n.RequestID
+	}
+	meta := domain.Metadata{CorrelationID: n.CaseID, CausationID: cause, UserID: domain.SystemActor.UserID}
 	data, err := domain.EncodeEvents(stream, 0, meta, &n)
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)

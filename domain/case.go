@@ -172,6 +172,8 @@ type Case struct {
 	RegisteredAt  *time.Time     `json:"registeredAt,omitempty"`
 	Deadline      *Deadline      `json:"deadline,omitempty"`
 	Overdue       bool           `json:"overdue"`
+	// DeadlinesPassed counts the times the deadline passed unanswered (an extension can make it pass again).
+	DeadlinesPassed int `json:"deadlinesPassed,omitempty"`
 	// Officer is the owning officer's user ID, once assigned.
 	Officer string `json:"officer,omitempty"`
 	// Requests are the requests for input (or a programme's items), in the order they were made.

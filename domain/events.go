@@ -108,9 +108,11 @@ type CaseRegistered struct {
 	Deadline      Deadline      `json:"deadline"`
 }
 
-// CaseDeadlinePassed records that the case's deadline passed before it was answered.
+// CaseDeadlinePassed records that the case's deadline passed before it was answered, and the
+// notification that tells the owning officer (none for cases of the first release).
 type CaseDeadlinePassed struct {
-	DueAt time.Time `json:"dueAt"`
+	DueAt          time.Time `json:"dueAt"`
+	NotificationID string    `json:"notificationId,omitempty"`
 }
 
 // ArchiveNumberAssigned records, in the register's own stream, that a base number went to a case.
@@ -226,6 +228,7 @@ func (c *Case) Apply(e Event) {
 		}
 	case *CaseDeadlinePassed:
 		c.Overdue = true
+		c.DeadlinesPassed++
 	default:
 		c.applyLifecycle(e)
 	}

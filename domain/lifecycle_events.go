@@ -178,6 +178,7 @@ type NotificationKind string
 const (
 	NotifyReminder   NotificationKind = "reminder"
 	NotifyEscalation NotificationKind = "escalation"
+	NotifyOverdue    NotificationKind = "overdue" // a case's own deadline passed unanswered
 )
 
 // NotificationStream returns the stream of the notification with the given ID: its outbox entry.
@@ -189,7 +190,7 @@ type NotificationQueued struct {
 	ID         string           `json:"id"`
 	Kind       NotificationKind `json:"kind"`
 	CaseID     string           `json:"caseId"`
-	RequestID  string           `json:"requestId"`
+	RequestID  string           `json:"requestId,omitempty"`
 	Sector     string           `json:"sector,omitempty"`
 	Level      EscalationLevel  `json:"level"`
 	Step       int              `json:"step"`

@@ -171,7 +171,21 @@ func (w *caseWorkflow) nextWake() (time.Time, string) {
 func (w *caseWorkflow) wake(ctx workflow.Context, why string) error {
 	switch why {
 	case wakeDeadline:
-		return w.record(ctx, domain.SystemActor, "deadline", &domain.CaseDeadlinePassed{DueAt: w.state.DueAt()})
+		due := w.state.DueAt()
+		// Cases of the first release recorded the deadline and told nobody; cases since then queue a
+		// notification to the owning officer. The marker keeps both replaying (see the README's rule).
+		if workflow.GetVersion(ctx, "notify-overdue", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return w.record(ctx, domain.SystemActor, "deadline", &domain.CaseDeadlinePassed{DueAt: due})
+		}
+		n := domain.NotificationQueued{
+			ID:   domain.NotificationID(w.in.CaseID, "", 0, domain.NotifyOverdue, w.state.DeadlinesPassed+1),
+			Kind: domain.NotifyOverdue, CaseID: w.in.CaseID, Sector: w.state.Sector, Level: domain.LevelOfficer,
+			Step: w.state.DeadlinesPassed + 1, DueAt: due, At: workflow.Now(ctx).UTC(),
+		}
+		if err := w.record(ctx, domain.SystemActor, "deadline", &domain.CaseDeadlinePassed{DueAt: due, NotificationID: n.ID}); err != nil {
+			return err
+		}
+		return workflow.ExecuteLocalActivity(ctx, a.Notify, n).Get(ctx, nil)
 	case wakeClarification:
 		return w.record(ctx, domain.SystemActor, "clarification", &domain.ClarificationExpired{At: workflow.Now(ctx).UTC()})
 	}

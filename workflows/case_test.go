@@ -144,6 +144,17 @@ func TestCaseWorkflow(t *testing.T) {
 		if md := domain.DecodeMetadata(events[2]); md.UserID != domain.SystemActor.UserID {
 			t.Errorf("deadline event acted by %q, want the system", md.UserID)
 		}
+		// The owning officer is told, through the outbox, exactly once.
+		passed, _ := domain.DecodeEvent(events[2])
+		id := passed.(*domain.CaseDeadlinePassed).NotificationID
+		queued, err := store.ReadStream(context.Background(), domain.NotificationStream(id), domain.ReadStreamOptions{})
+		if err != nil || len(queued) != 1 {
+			t.Fatalf("overdue notice %q: %d events, %v", id, len(queued), err)
+		}
+		notice, _ := domain.DecodeEvent(queued[0])
+		if n := notice.(*domain.NotificationQueued); n.Kind != domain.NotifyOverdue || n.Level != domain.LevelOfficer || n.CaseID != in.CaseID {
+			t.Errorf("overdue notice = %+v", n)
+		}
 
 		// The workflow's own state is the fold of the same events, less personal data.
 		if want := c.WithoutPersonalData(); !sameJSON(t, state, want) {
