@@ -39,7 +39,9 @@ func TestConfigValidate(t *testing.T) {
 		{"ErrShortRetention", func(c *engine.Config) { c.Retention = 1000 }, "retention"},
 		{"OK_PoliciesFile", func(c *engine.Config) { c.PoliciesFile = "../deploy/policies/minutes.json" }, ""},
 		{"ErrPoliciesFileMissing", func(c *engine.Config) { c.PoliciesFile = "no-such-policies.json" }, "policy file"},
-		{"ErrPoliciesFileInvalid", func(c *engine.Config) { c.PoliciesFile = writeTemp(t, `{"kinds": {"media_query": {"clock": "4 hours"}}}`) }, "media_query.clock"},
+		{"ErrPoliciesFileInvalid", func(c *engine.Config) {
+			c.PoliciesFile = writeTemp(t, `{"kinds": {"media_query": {"clock": "4 hours"}}}`)
+		}, "media_query.clock"},
 		{"ErrSmallHistoryLimit", func(c *engine.Config) { c.HistoryLimit = 10 }, "history limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
