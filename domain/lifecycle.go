@@ -513,7 +513,12 @@ func (d *decision) decide() ([]Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		return d.done(&CaseAnswered{Outcome: outcome, Document: doc, At: d.now, Reason: req.Reason, OnTime: c.inTime(d.now)})
+		events := []Event{&CaseAnswered{Outcome: outcome, Document: doc, At: d.now, Reason: req.Reason, OnTime: c.inTime(d.now)}}
+		// Requests for input the answer went out without (optional ones) are no longer needed.
+		for _, r := range c.OpenRequests() {
+			events = append(events, &RequestCancelled{RequestID: r.ID, Reason: "The case was answered.", At: d.now})
+		}
+		return d.done(events...)
 
 	case ActionClose:
 		if c.Programme() {

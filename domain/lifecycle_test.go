@@ -956,3 +956,22 @@ func TestPolicy_Decide_SubNumbers(t *testing.T) {
 		t.Errorf("NextDocument = %s, want 08-2112/5", next)
 	}
 }
+
+// TestAnswerCancelsOptionalRequests: a request the case did not wait for stops being chased once the
+// answer has gone out; the answer and the cancellation are recorded together.
+func TestAnswerCancelsOptionalRequests(t *testing.T) {
+	l := newLifecycle(t, domain.KindMediaQuery, "2026-03-02 09:00")
+	l.act(domain.ActionRequest{Action: domain.ActionAssign, Actor: officer})
+	l.act(domain.ActionRequest{Action: domain.ActionRequestInput, Actor: officer, Sector: "finance", Optional: true})
+	if l.c.Status != domain.StatusAssigned {
+		t.Fatalf("an optional request made the case wait: %s", l.c.Status)
+	}
+	l.act(domain.ActionRequest{Action: domain.ActionDraft, Actor: officer})
+	events := l.act(domain.ActionRequest{Action: domain.ActionAnswer, Actor: officer})
+	if got := types(events); len(got) != 2 || got[0] != domain.EventCaseAnswered || got[1] != domain.EventRequestCancelled {
+		t.Fatalf("answer recorded %v", got)
+	}
+	if r, _ := l.c.RequestByID("r1"); r.Status != domain.RequestIsCancelled || len(l.c.OpenRequests()) != 0 {
+		t.Errorf("request after the answer: %+v", r)
+	}
+}
