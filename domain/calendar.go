@@ -449,7 +449,7 @@ func (c *Calendar) buildYear(y int) *yearTable {
 		}
 		taken[to.days()] = true
 		if to.Year == y {
-			list = append(list, Holiday{Date: to, Name: h.Name + " (moved from Sunday)", Source: HolidaySourceSundayShift})
+			list = append(list, Holiday{Date: to, Name: fmt.Sprintf(SundayShiftFormat, h.Name), Source: HolidaySourceSundayShift})
 		}
 	}
 	for _, h := range c.oneOff {

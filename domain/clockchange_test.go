@@ -185,7 +185,7 @@ func TestCalendar_DeadlineWith(t *testing.T) {
 			explain: "20 calendar days from 2026-03-02 end on 2026-03-22, a Sunday; moved to the next working day 2026-03-23. " +
 				"Suspended on 2026-03-05 (by staff: site visit) with 17 calendar days left. " +
 				"Suspended on 2026-03-06 (all clocks: state of emergency); the clock was already stopped. " +
-				"Resumed on 2026-03-09 (by staff); still stopped by all clocks. " +
+				"Resumed on 2026-03-09 (by staff); still stopped (all clocks). " +
 				"Resumed on 2026-03-12 (all clocks): due 2026-03-29, moved to the next working day 2026-03-30. " +
 				"Passed over: 2026-03-29 (Sunday). Due by 23:59:59 CEST on 2026-03-30.",
 		},
@@ -198,6 +198,12 @@ func TestCalendar_DeadlineWith(t *testing.T) {
 			},
 			dueDate: "2026-03-30", movedFrom: "2026-03-29", skipped: []string{"2026-03-29 Sunday"},
 			changeDue: []string{"2026-03-23", "2026-03-23", "2026-03-23", "2026-03-30"}, changeLeft: []int{17, 17, 17, -1},
+			explain: "20 calendar days from 2026-03-02 end on 2026-03-22, a Sunday; moved to the next working day 2026-03-23. " +
+				"Suspended on 2026-03-05 (all clocks: state of emergency) with 17 calendar days left. " +
+				"Suspended on 2026-03-06 (by staff: site visit); the clock was already stopped. " +
+				"Resumed on 2026-03-09 (all clocks); still stopped (by staff). " +
+				"Resumed on 2026-03-12 (by staff): due 2026-03-29, moved to the next working day 2026-03-30. " +
+				"Passed over: 2026-03-29 (Sunday). Due by 23:59:59 CEST on 2026-03-30.",
 		},
 		{
 			// A resumption by a source that did not stop the clock changes nothing.

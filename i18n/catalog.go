@@ -1,7 +1,10 @@
 package i18n
 
-// catalog holds every message predmet shows to people, keyed by its English format string. Each
-// translation keeps the English format's verbs in the same order (see TestCatalog).
+import "github.com/predmet/predmet/domain"
+
+// catalog holds every message predmet shows to people, keyed by its English format string, and the
+// words and names those messages take as arguments (see TranslateMessage). Each translation keeps the
+// English format's verbs in the same order (see TestCatalog).
 var catalog = map[string]translation{
 	// Validation of a new case (domain.NewCase.Validate).
 	"The case kind is required.": {
@@ -281,6 +284,254 @@ var catalog = map[string]translation{
 		sq: "Lënda nuk ka afat: për lëndët e llojit %s nuk rrjedh asnjë afat.",
 	},
 
+	// How a deadline was computed (domain.Deadline.Explanation), one sentence each. The first %s of
+	// most is a length of time, then dates (YYYY-MM-DD) or instants, weekdays and notes in parentheses.
+	"Invalid clock %q: due at the start, %s.": {
+		mk: "Неважечки рок %q: истекува на самиот почеток, %s.",
+		sq: "Afat i pavlefshëm %q: skadon që në fillim, %s.",
+	},
+	"%s from %s end at %s; hours and minutes run on weekends and holidays too.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s; часовите и минутите течат и за време на викенди и празници.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s; orët dhe minutat rrjedhin edhe gjatë fundjavave dhe festave.",
+	},
+	"%s from %s end on %s, a %s.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s, %s.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s, %s.",
+	},
+	"%s from %s end on %s, a %s; moved to the next working day %s.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s, %s; се поместува на следниот работен ден, %s.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s, %s; zhvendoset në ditën e ardhshme të punës, %s.",
+	},
+	"%s from %s end on %s, a %s; moved to the next working day %s, passing over %s.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s, %s; се поместува на следниот работен ден, %s; прескокнати неработни денови: %s.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s, %s; zhvendoset në ditën e ardhshme të punës, %s; ditët jopune të kapërcyera: %s.",
+	},
+	"%s from %s end on %s, a %s (%s); moved to the next working day %s.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s, %s (%s); се поместува на следниот работен ден, %s.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s, %s (%s); zhvendoset në ditën e ardhshme të punës, %s.",
+	},
+	"%s from %s end on %s, a %s (%s); moved to the next working day %s, passing over %s.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s, %s (%s); се поместува на следниот работен ден, %s; прескокнати неработни денови: %s.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s, %s (%s); zhvendoset në ditën e ardhshme të punës, %s; ditët jopune të kapërcyera: %s.",
+	},
+	"%s from %s end on %s, a %s; not counted: %s.": {
+		mk: "Рокот од %s, сметано од %s, истекува на %s, %s; неработни денови што не се сметаат: %s.",
+		sq: "Duke llogaritur %s nga %s, afati skadon më %s, %s; ditët jopune që nuk llogariten: %s.",
+	},
+	"%s from %s.": {
+		mk: "Рок: %s, сметано од %s.",
+		sq: "Afati: %s, duke llogaritur nga %s.",
+	},
+	"Due by %s on %s.": {
+		mk: "Рокот трае до %s на %s.",
+		sq: "Afati zgjat deri në orën %s më %s.",
+	},
+	"Due at %s.": {
+		mk: "Рокот истекува на %s.",
+		sq: "Afati skadon më %s.",
+	},
+	"Not counted: %s.": {
+		mk: "Неработни денови што не се сметаат: %s.",
+		sq: "Ditët jopune që nuk llogariten: %s.",
+	},
+	"Passed over: %s.": {
+		mk: "Прескокнати неработни денови: %s.",
+		sq: "Ditët jopune të kapërcyera: %s.",
+	},
+	"The clock is suspended; %s is left.": {
+		mk: "Рокот е запрен; преостанато време: %s.",
+		sq: "Afati është i pezulluar; koha e mbetur: %s.",
+	},
+	"The clock is suspended; %s are left.": {
+		mk: "Рокот е запрен; преостанато време: %s.",
+		sq: "Afati është i pezulluar; koha e mbetur: %s.",
+	},
+	"Extended by %s on %s while the clock was stopped: %s left.": {
+		mk: "Рокот е продолжен за %s на %s, додека беше запрен; преостанато време: %s.",
+		sq: "Afati u zgjat me %s më %s, ndërsa ishte i pezulluar; koha e mbetur: %s.",
+	},
+	"Extended by %s on %s %s while the clock was stopped: %s left.": {
+		mk: "Рокот е продолжен за %s на %s %s, додека беше запрен; преостанато време: %s.",
+		sq: "Afati u zgjat me %s më %s %s, ndërsa ishte i pezulluar; koha e mbetur: %s.",
+	},
+	"Extended by %s on %s: due %s.": {
+		mk: "Рокот е продолжен за %s на %s: нов рок %s.",
+		sq: "Afati u zgjat me %s më %s: afati i ri %s.",
+	},
+	"Extended by %s on %s %s: due %s.": {
+		mk: "Рокот е продолжен за %s на %s %s: нов рок %s.",
+		sq: "Afati u zgjat me %s më %s %s: afati i ri %s.",
+	},
+	"Extended by %s on %s: due %s, moved to the next working day %s.": {
+		mk: "Рокот е продолжен за %s на %s: нов рок %s, поместен на следниот работен ден, %s.",
+		sq: "Afati u zgjat me %s më %s: afati i ri %s, i zhvendosur në ditën e ardhshme të punës, %s.",
+	},
+	"Extended by %s on %s %s: due %s, moved to the next working day %s.": {
+		mk: "Рокот е продолжен за %s на %s %s: нов рок %s, поместен на следниот работен ден, %s.",
+		sq: "Afati u zgjat me %s më %s %s: afati i ri %s, i zhvendosur në ditën e ardhshme të punës, %s.",
+	},
+	"Suspended on %s; the clock was already stopped.": {
+		mk: "Рокот е запрен на %s; веќе беше запрен.",
+		sq: "Afati u pezullua më %s; ishte tashmë i pezulluar.",
+	},
+	"Suspended on %s %s; the clock was already stopped.": {
+		mk: "Рокот е запрен на %s %s; веќе беше запрен.",
+		sq: "Afati u pezullua më %s %s; ishte tashmë i pezulluar.",
+	},
+	"Suspended on %s after the deadline had passed.": {
+		mk: "Рокот е запрен на %s, откако веќе истекол.",
+		sq: "Afati u pezullua më %s, pasi kishte skaduar tashmë.",
+	},
+	"Suspended on %s %s after the deadline had passed.": {
+		mk: "Рокот е запрен на %s %s, откако веќе истекол.",
+		sq: "Afati u pezullua më %s %s, pasi kishte skaduar tashmë.",
+	},
+	"Suspended on %s with %s left.": {
+		mk: "Рокот е запрен на %s; преостанато време: %s.",
+		sq: "Afati u pezullua më %s; koha e mbetur: %s.",
+	},
+	"Suspended on %s %s with %s left.": {
+		mk: "Рокот е запрен на %s %s; преостанато време: %s.",
+		sq: "Afati u pezullua më %s %s; koha e mbetur: %s.",
+	},
+	"Suspended on %s.": {
+		mk: "Рокот е запрен на %s.",
+		sq: "Afati u pezullua më %s.",
+	},
+	"Suspended on %s %s.": {
+		mk: "Рокот е запрен на %s %s.",
+		sq: "Afati u pezullua më %s %s.",
+	},
+	"Resumed on %s, which had not stopped the clock: no change.": {
+		mk: "Запирањето е укинато на %s, но рокот не беше запрен по тој основ: нема промена.",
+		sq: "Pezullimi u hoq më %s, por afati nuk ishte pezulluar mbi këtë bazë: asnjë ndryshim.",
+	},
+	"Resumed on %s %s, which had not stopped the clock: no change.": {
+		mk: "Запирањето е укинато на %s %s, но рокот не беше запрен по тој основ: нема промена.",
+		sq: "Pezullimi u hoq më %s %s, por afati nuk ishte pezulluar mbi këtë bazë: asnjë ndryshim.",
+	},
+	"Resumed on %s; still stopped (%s).": {
+		mk: "Запирањето е укинато на %s; рокот сепак останува запрен (%s).",
+		sq: "Pezullimi u hoq më %s; megjithatë afati mbetet i pezulluar (%s).",
+	},
+	"Resumed on %s %s; still stopped (%s).": {
+		mk: "Запирањето е укинато на %s %s; рокот сепак останува запрен (%s).",
+		sq: "Pezullimi u hoq më %s %s; megjithatë afati mbetet i pezulluar (%s).",
+	},
+	"Resumed on %s: due %s.": {
+		mk: "Запирањето е укинато на %s: нов рок %s.",
+		sq: "Pezullimi u hoq më %s: afati i ri %s.",
+	},
+	"Resumed on %s %s: due %s.": {
+		mk: "Запирањето е укинато на %s %s: нов рок %s.",
+		sq: "Pezullimi u hoq më %s %s: afati i ri %s.",
+	},
+	"Resumed on %s: due %s, moved to the next working day %s.": {
+		mk: "Запирањето е укинато на %s: нов рок %s, поместен на следниот работен ден, %s.",
+		sq: "Pezullimi u hoq më %s: afati i ri %s, i zhvendosur në ditën e ardhshme të punës, %s.",
+	},
+	"Resumed on %s %s: due %s, moved to the next working day %s.": {
+		mk: "Запирањето е укинато на %s %s: нов рок %s, поместен на следниот работен ден, %s.",
+		sq: "Pezullimi u hoq më %s %s: afati i ri %s, i zhvendosur në ditën e ardhshme të punës, %s.",
+	},
+	"Unknown change %q on %s.": {
+		mk: "Непозната промена %q на %s.",
+		sq: "Ndryshim i panjohur %q më %s.",
+	},
+
+	// Words in those sentences: lists, who stopped a clock (domain.ClockSource.Label), weekdays.
+	"%s and %s": {
+		mk: "%s и %s",
+		sq: "%s dhe %s",
+	},
+	"by staff": {
+		mk: "од вработените",
+		sq: "nga stafi",
+	},
+	"clarification": {
+		mk: "појаснување",
+		sq: "sqarim",
+	},
+	"all clocks": {
+		mk: "сите рокови",
+		sq: "të gjitha afatet",
+	},
+	"Monday": {
+		mk: "понеделник",
+		sq: "e hënë",
+	},
+	"Tuesday": {
+		mk: "вторник",
+		sq: "e martë",
+	},
+	"Wednesday": {
+		mk: "среда",
+		sq: "e mërkurë",
+	},
+	"Thursday": {
+		mk: "четврток",
+		sq: "e enjte",
+	},
+	"Friday": {
+		mk: "петок",
+		sq: "e premte",
+	},
+	"Saturday": {
+		mk: "сабота",
+		sq: "e shtunë",
+	},
+	"Sunday": {
+		mk: "недела",
+		sq: "e diel",
+	},
+
+	// The state holidays (domain.Calendar), and the day that replaces one falling on a Sunday. One-off
+	// days keep the name they were published with.
+	"New Year": {
+		mk: "Нова година",
+		sq: "Viti i Ri",
+	},
+	"Orthodox Christmas": {
+		mk: "Божиќ (православен)",
+		sq: "Krishtlindjet ortodokse",
+	},
+	"Orthodox Easter Monday": {
+		mk: "Втор ден Велигден (православен)",
+		sq: "E hëna e Pashkëve ortodokse",
+	},
+	"Labour Day": {
+		mk: "Ден на трудот",
+		sq: "Dita e Punës",
+	},
+	"Saints Cyril and Methodius": {
+		mk: "Св. Кирил и Методиј",
+		sq: "Shën Kirili dhe Metodi",
+	},
+	"Ilinden": {
+		mk: "Илинден",
+		sq: "Dita e Ilindenit",
+	},
+	"Independence Day": {
+		mk: "Ден на независноста",
+		sq: "Dita e Pavarësisë",
+	},
+	"Day of the People's Uprising": {
+		mk: "Ден на народното востание",
+		sq: "Dita e Kryengritjes Popullore",
+	},
+	"Day of the Macedonian Revolutionary Struggle": {
+		mk: "Ден на македонската револуционерна борба",
+		sq: "Dita e Luftës Revolucionare Maqedonase",
+	},
+	"Saint Clement of Ohrid": {
+		mk: "Св. Климент Охридски",
+		sq: "Shën Klementi i Ohrit",
+	},
+	"%s (moved from Sunday)": {
+		mk: "%s (наместо во недела)",
+		sq: "%s (në vend të së dielës)",
+	},
+
 	// General messages, one for each error code, for errors whose own message has no translation.
 	"The request conflicts with the current state.": {
 		mk: "Барањето е во судир со моменталната состојба.",
@@ -314,4 +565,17 @@ var catalog = map[string]translation{
 		mk: "Настана внатрешна грешка.",
 		sq: "Ndodhi një gabim i brendshëm.",
 	},
+}
+
+// unitSeconds is the key of units for seconds, which no clock counts in but the time left on one may.
+const unitSeconds = "seconds"
+
+// units are the words for counts of time, keyed by domain.ClockUnit (and unitSeconds): the form after
+// one and the form after other numbers, in Macedonian and Albanian (see count).
+var units = map[string]struct{ mk, sq [2]string }{
+	string(domain.CalendarDays): {mk: [2]string{"календарски ден", "календарски дена"}, sq: [2]string{"ditë kalendarike", "ditë kalendarike"}},
+	string(domain.WorkingDays):  {mk: [2]string{"работен ден", "работни дена"}, sq: [2]string{"ditë pune", "ditë pune"}},
+	string(domain.Hours):        {mk: [2]string{"час", "часа"}, sq: [2]string{"orë", "orë"}},
+	string(domain.Minutes):      {mk: [2]string{"минута", "минути"}, sq: [2]string{"minutë", "minuta"}},
+	unitSeconds:                 {mk: [2]string{"секунда", "секунди"}, sq: [2]string{"sekondë", "sekonda"}},
 }

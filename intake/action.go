@@ -62,7 +62,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, newCaseView(c))
+	s.writeJSON(w, r, http.StatusOK, newCaseView(c, responseLanguage(r)))
 }
 
 // request returns the action request of the body, or a 400 error naming a malformed date or clock.

@@ -477,7 +477,7 @@ func TestCaseView(t *testing.T) {
 		Documents:  []domain.ArchiveNumber{{Unit: "08", Year: 2026, Number: 12, Sub: 3, Date: domain.Date{Year: 2026, Month: time.May, Day: 21}}},
 		AnsweredAt: &answered, ClosedAt: &closed, OnTime: &onTime, Reason: "Делумно", Reports: []int{2025},
 	}
-	b, err := json.Marshal(newCaseView(c))
+	b, err := json.Marshal(newCaseView(c, domain.English))
 	if err != nil {
 		t.Fatal(err)
 	}

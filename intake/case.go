@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/i18n"
 )
 
 // The roles that may open cases and those that may read them.
@@ -60,7 +61,7 @@ func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
-	s.writeJSON(w, r, http.StatusCreated, newCaseView(c))
+	s.writeJSON(w, r, http.StatusCreated, newCaseView(c, responseLanguage(r)))
 }
 
 // handleCaseView handles "GET /api/v1/cases/{id}".
@@ -75,7 +76,7 @@ func (s *Server) handleCaseView(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, newCaseView(c))
+	s.writeJSON(w, r, http.StatusOK, newCaseView(c, responseLanguage(r)))
 }
 
 // handleCaseEvents handles "GET /api/v1/cases/{id}/events": the case's history, oldest first.
@@ -364,7 +365,7 @@ type documentView struct {
 
 // newCaseView returns the view of c. Before registration the archive number, registration time and
 // deadline are null.
-func newCaseView(c *domain.Case) caseView {
+func newCaseView(c *domain.Case, lang domain.Language) caseView {
 	v := caseView{
 		ID:                     c.ID,
 		Kind:                   c.Kind,
@@ -404,7 +405,7 @@ func newCaseView(c *domain.Case) caseView {
 			Suspended:   d.Suspended,
 			Left:        newLeftView(d.Left, d.Clock.Unit),
 			Changes:     make([]caseChangeView, len(d.Changes)),
-			Explanation: d.Explain(),
+			Explanation: i18n.TranslateMessages(lang, d.Explanation()),
 		}
 		for i, ch := range d.Changes {
 			dv.Changes[i] = caseChangeView{ClockChange: ch, Left: newLeftView(ch.Left, d.Clock.Unit)}

@@ -318,8 +318,13 @@ func TestGetCase(t *testing.T) {
 			if resp2.StatusCode != http.StatusOK {
 				t.Fatalf("%s: status = %d; body: %s", user, resp2.StatusCode, body2)
 			}
-			if string(body2) != string(body) {
+			// The same case; only the deadline's explanation follows the reader's language.
+			got, want := withoutExplanation(t, body2), withoutExplanation(t, body)
+			if got != want {
 				t.Errorf("%s: GET = %s\nPOST = %s", user, body2, body)
+			}
+			if user == adminEN && !strings.Contains(string(body2), "calendar days from") {
+				t.Errorf("%s reads the explanation in another language: %s", user, body2)
 			}
 		}
 	})
@@ -545,4 +550,21 @@ func TestMessagesTranslated(t *testing.T) {
 			t.Errorf("%s has a message but no status", code)
 		}
 	}
+}
+
+// withoutExplanation returns a case view's JSON without its deadline's explanation.
+func withoutExplanation(t *testing.T, body []byte) string {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := v["deadline"].(map[string]any); ok {
+		delete(d, "explanation")
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

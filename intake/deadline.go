@@ -5,10 +5,12 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/i18n"
 )
 
 // handleCaseDeadline handles "GET /api/v1/cases/{id}/deadline": the case's deadline and how it was
-// computed. A case not yet registered, or of a kind that runs no clock, has none (404).
+// computed, explained in the reader's language (chosen as for errors). A case not yet registered, or of
+// a kind that runs no clock, has none (404).
 func (s *Server) handleCaseDeadline(w http.ResponseWriter, r *http.Request) {
 	id, err := caseID(r)
 	if err != nil {
@@ -28,7 +30,11 @@ func (s *Server) handleCaseDeadline(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, newDeadlineDetailView(c))
+	lang := responseLanguage(r)
+	h := w.Header()
+	h.Set("Content-Language", string(lang))
+	h.Add("Vary", "Accept-Language")
+	s.writeJSON(w, r, http.StatusOK, newDeadlineDetailView(c, lang))
 }
 
 // deadlineDetailView is a case's deadline with every step of its computation. Clocks are in short form.
@@ -46,8 +52,10 @@ type deadlineDetailView struct {
 	Suspended   bool                `json:"suspended"`
 	Left        *leftView           `json:"left"`
 	Overdue     bool                `json:"overdue"`
-	// Explanation is how the deadline was computed, in English (domain.Deadline.Explain).
-	Explanation string `json:"explanation"`
+	// Explanation is how the deadline was computed (domain.Deadline.Explanation), in Language: the
+	// reader's.
+	Explanation string          `json:"explanation"`
+	Language    domain.Language `json:"language"`
 }
 
 // clockChangeView is an extension, suspension or resumption of a clock and what it did.
@@ -64,8 +72,8 @@ type clockChangeView struct {
 	Left    *leftView   `json:"left"`
 }
 
-// newDeadlineDetailView returns the deadline view of c, which must have a deadline.
-func newDeadlineDetailView(c *domain.Case) deadlineDetailView {
+// newDeadlineDetailView returns the deadline view of c, which must have a deadline, explained in lang.
+func newDeadlineDetailView(c *domain.Case, lang domain.Language) deadlineDetailView {
 	d := c.Deadline
 	v := deadlineDetailView{
 		CaseID:      c.ID,
@@ -80,7 +88,8 @@ func newDeadlineDetailView(c *domain.Case) deadlineDetailView {
 		Suspended:   d.Suspended,
 		Left:        newLeftView(d.Left, d.Clock.Unit),
 		Overdue:     c.Overdue,
-		Explanation: d.Explain(),
+		Explanation: i18n.TranslateMessages(lang, d.Explanation()),
+		Language:    lang,
 	}
 	for i, ch := range d.Changes {
 		cv := clockChangeView{

@@ -3,7 +3,10 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/i18n"
 )
 
 // deadlineJSON is the body of GET /api/v1/cases/{id}/deadline.
@@ -42,6 +46,7 @@ type deadlineJSON struct {
 	}
 	Overdue     bool
 	Explanation string
+	Language    string
 }
 
 func decodeDeadline(tb testing.TB, body []byte) deadlineJSON {
@@ -51,7 +56,7 @@ func decodeDeadline(tb testing.TB, body []byte) deadlineJSON {
 		tb.Fatalf("decode: %v; body: %s", err, body)
 	}
 	for _, k := range []string{"caseId", "start", "clock", "dueAt", "dueDate", "daysCounted", "skipped", "movedFrom", "changes",
-		"suspended", "left", "overdue", "explanation"} {
+		"suspended", "left", "overdue", "explanation", "language"} {
 		if _, ok := all[k]; !ok {
 			tb.Errorf("the deadline has no %s", k)
 		}
@@ -80,8 +85,13 @@ func TestCaseDeadline(t *testing.T) {
 			!v.DueAt.Equal(c.Deadline.DueAt) || !v.Start.Equal(c.Deadline.Start) || v.Suspended || v.Left != nil || v.Overdue {
 			t.Errorf("deadline = %s", body)
 		}
-		if v.Explanation != c.Deadline.Explain() || !strings.HasPrefix(v.Explanation, "60 calendar days from ") {
-			t.Errorf("explanation = %q", v.Explanation)
+		// The sector's head reads Macedonian.
+		if v.Language != "mk" || v.Explanation != i18n.TranslateMessages(domain.Macedonian, c.Deadline.Explanation()) ||
+			!strings.HasPrefix(v.Explanation, "Рокот од 60 календарски дена, сметано од ") {
+			t.Errorf("explanation = %q in %q", v.Explanation, v.Language)
+		}
+		if resp.Header.Get("Content-Language") != "mk" || !slices.Contains(resp.Header.Values("Vary"), "Accept-Language") {
+			t.Errorf("Content-Language = %q, Vary = %q", resp.Header.Get("Content-Language"), resp.Header.Values("Vary"))
 		}
 		if !strings.Contains(string(body), `"changes":[]`) || !strings.Contains(string(body), `"skipped":[`) {
 			t.Errorf("lists not rendered as lists: %s", body)
@@ -109,8 +119,9 @@ func TestCaseDeadline(t *testing.T) {
 		if v.Clock != "20d" || v.DaysCounted != 30 || !v.Suspended || v.Left == nil || v.Left.Days == nil || !v.Overdue || v.Explanation == "" {
 			t.Fatalf("deadline = %s", body)
 		}
-		if v.Explanation != dl.Explain() {
-			t.Errorf("explanation = %q, want %q", v.Explanation, dl.Explain())
+		// The supervisor reads Albanian.
+		if want := i18n.TranslateMessages(domain.Albanian, dl.Explanation()); v.Explanation != want || v.Language != "sq" {
+			t.Errorf("explanation = %q in %q, want %q", v.Explanation, v.Language, want)
 		}
 		if len(v.Changes) != 2 {
 			t.Fatalf("%d changes", len(v.Changes))
@@ -123,6 +134,73 @@ func TestCaseDeadline(t *testing.T) {
 		if sus.Kind != "suspended" || sus.Source != "global" || sus.By != nil || sus.Left == nil || sus.Left.Days == nil ||
 			*sus.Left.Days != *v.Left.Days || *v.Left.Days != 28 {
 			t.Errorf("suspension = %+v, left %+v", sus, v.Left)
+		}
+	})
+
+	t.Run("OKExplanationInEachLanguage", func(t *testing.T) {
+		ts := MustOpenServer(t)
+		cal := domain.NewCalendar([]domain.Holiday{{Date: domain.Date{Year: 2026, Month: time.October, Day: 26}, Name: "Ден на општината"}})
+		// 60 calendar days from 24 August 2026 end on Friday 23 October, a holiday; the weekend and a
+		// one-off day follow. 5 working days across Easter Monday. The first 60 days again, stopped by
+		// staff and by every clock, extended while stopped; they end on a Sunday.
+		changed := cal.DeadlineWith(time.Date(2026, 8, 24, 9, 0, 0, 0, skopje), domain.Clock{Length: 60, Unit: domain.CalendarDays}, []domain.ClockChange{
+			{Kind: domain.ClockSuspended, Source: domain.SourceCase, At: time.Date(2026, 9, 1, 9, 0, 0, 0, skopje), Reason: "12/2026"},
+			{Kind: domain.ClockSuspended, Source: domain.SourceGlobal, At: time.Date(2026, 9, 2, 9, 0, 0, 0, skopje)},
+			{Kind: domain.ClockResumed, Source: domain.SourceCase, At: time.Date(2026, 9, 3, 9, 0, 0, 0, skopje)},
+			{Kind: domain.ClockExtended, Source: domain.SourceCase, At: time.Date(2026, 9, 4, 9, 0, 0, 0, skopje), By: domain.Clock{Length: 3, Unit: domain.CalendarDays}},
+			{Kind: domain.ClockResumed, Source: domain.SourceGlobal, At: time.Date(2026, 9, 7, 9, 0, 0, 0, skopje)},
+		}, skopje)
+		plain := cal.Deadline(time.Date(2026, 4, 8, 15, 0, 0, 0, skopje), domain.Clock{Length: 5, Unit: domain.WorkingDays}, skopje)
+		onHoliday := cal.Deadline(time.Date(2026, 8, 24, 9, 0, 0, 0, skopje), domain.Clock{Length: 60, Unit: domain.CalendarDays}, skopje)
+		for _, dl := range []domain.Deadline{onHoliday, plain, changed} {
+			if len(englishWords(dl.Explanation(), dl.Explain())) == 0 {
+				t.Fatalf("englishWords finds no English in %q", dl.Explain())
+			}
+			ts.Cases.CaseFn = func(_ context.Context, id string) (*domain.Case, error) {
+				return &domain.Case{ID: id, Kind: domain.KindPetition, Status: domain.StatusAssigned, Deadline: &dl,
+					ArchiveNumber: &domain.ArchiveNumber{Unit: "08", Year: 2026, Number: 6, Sub: 1}}, nil
+			}
+			for _, tt := range []struct {
+				user, acceptLanguage string
+				lang                 domain.Language
+				words                []string // distinctive words of the language
+			}{
+				{intakeMK, "en", domain.Macedonian, []string{"Рокот", "недела"}},
+				{supervisor, "", domain.Albanian, []string{"afati", "e diel"}},
+				{adminEN, "sq", domain.English, []string{"Due by", "Sunday"}},
+				{intakeNone, "sq-AL, en;q=0.5", domain.Albanian, []string{"afati", "e diel"}},
+				{intakeNone, "", domain.Macedonian, []string{"Рокот", "недела"}},
+			} {
+				req := ts.NewRequest(t, tt.user, http.MethodGet, "/api/v1/cases/"+uuid.NewString()+"/deadline", "")
+				if tt.acceptLanguage != "" {
+					req.Header.Set("Accept-Language", tt.acceptLanguage)
+				}
+				resp, body := ts.Do(t, req)
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("%s: status = %d; body: %s", tt.user, resp.StatusCode, body)
+				}
+				v := decodeDeadline(t, body)
+				if v.Language != string(tt.lang) || resp.Header.Get("Content-Language") != string(tt.lang) {
+					t.Errorf("%s (%q): language %q, Content-Language %q, want %s", tt.user, tt.acceptLanguage, v.Language, resp.Header.Get("Content-Language"), tt.lang)
+				}
+				if want := i18n.TranslateMessages(tt.lang, dl.Explanation()); v.Explanation != want {
+					t.Errorf("%s: explanation = %q, want %q", tt.user, v.Explanation, want)
+				}
+				for _, w := range tt.words {
+					if !strings.Contains(v.Explanation, w) {
+						t.Errorf("%s: explanation %q does not say %q", tt.user, v.Explanation, w)
+					}
+				}
+				if tt.lang == domain.English {
+					if v.Explanation != dl.Explain() {
+						t.Errorf("explanation = %q, want %q", v.Explanation, dl.Explain())
+					}
+					continue
+				}
+				if leaked := englishWords(dl.Explanation(), v.Explanation); len(leaked) > 0 {
+					t.Errorf("%s: explanation %q has English words %q", tt.user, v.Explanation, leaked)
+				}
+			}
 		}
 	})
 
@@ -230,4 +308,32 @@ func TestCaseDeadlineAfterActions(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || d.Suspended || len(d.Changes) != 2 || d.Changes[1].Kind != "resumed" || d.Left != nil {
 		t.Errorf("deadline = %s", body)
 	}
+}
+
+// englishWord is a word of three letters or more in the English of an explanation.
+var englishWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+
+// englishWords returns the English words of msgs (their formats' and their arguments' that are words)
+// that text has: none, when text translates them all.
+func englishWords(msgs []domain.Message, text string) []string {
+	var leaked []string
+	for _, m := range msgs {
+		sources := []string{m.Format}
+		for _, a := range m.Args {
+			switch a := a.(type) {
+			case time.Weekday, domain.HolidayName, domain.Amount, domain.Span, domain.SkippedDays, domain.ClockSources:
+				sources = append(sources, fmt.Sprint(a))
+			case domain.Note:
+				sources = append(sources, a.Source.Label())
+			}
+		}
+		for _, src := range sources {
+			for _, w := range englishWord.FindAllString(src, -1) {
+				if regexp.MustCompile(`\b`+w+`\b`).MatchString(text) && !slices.Contains(leaked, w) {
+					leaked = append(leaked, w)
+				}
+			}
+		}
+	}
+	return leaked
 }
