@@ -377,6 +377,36 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("OK_RetriedActionsActOnce", func(t *testing.T) {
+		v := openKind(t, as["ana"], domain.KindPetition)
+		keyed := func(action domain.Action, body map[string]any, key string) lifecycleCase {
+			t.Helper()
+			res := as["elena"].do("POST", "/api/v1/cases/"+v.ID+"/actions/"+string(action), body, map[string]string{"Idempotency-Key": key})
+			if res.Status != http.StatusOK {
+				t.Fatalf("%s (key %s): %d %s", action, key, res.Status, res.Body)
+			}
+			var got lifecycleCase
+			res.decode(t, &got)
+			return got
+		}
+		keyed(domain.ActionAssign, map[string]any{"sector": "urbanism"}, "assign-1")
+		keyed(domain.ActionRequestInput, map[string]any{"sector": "finance"}, "ask-1")
+		if again := keyed(domain.ActionRequestInput, map[string]any{"sector": "finance"}, "ask-1"); len(again.Requests) != 1 {
+			t.Errorf("a retried request_input opened %d requests", len(again.Requests))
+		}
+		keyed(domain.ActionWithdraw, map[string]any{"reason": "withdrawn by letter"}, "withdraw-1")
+		before := len(checkStream(t, as["head"], v.ID))
+		// The case's workflow has ended: the retry is recognised by what the first attempt recorded.
+		if again := keyed(domain.ActionWithdraw, map[string]any{"reason": "withdrawn by letter"}, "withdraw-1"); again.Status != "withdrawn" {
+			t.Errorf("retried withdrawal: %s", again.Status)
+		}
+		if after := len(checkStream(t, as["head"], v.ID)); after != before {
+			t.Errorf("retries wrote %d events", after-before)
+		}
+		// Another key is another action: refused on the ended case.
+		refused(t, as["elena"], v.ID, domain.ActionWithdraw, map[string]any{"reason": "again"}, http.StatusConflict)
+	})
+
 	t.Run("OK_GlobalSuspensionAndResumption", func(t *testing.T) {
 		v := openKind(t, as["ana"], domain.KindCitizenQuestion)
 		if res := as["head"].do("POST", "/api/v1/clocks/suspend", map[string]any{"reason": "decree"}, nil); res.Status != http.StatusForbidden {

@@ -269,7 +269,13 @@ func (w *caseWorkflow) act(ctx workflow.Context, req domain.ActionRequest) (Acti
 	if err != nil {
 		return ActionResult{}, updateError(err)
 	}
-	if err := w.recordLocked(ctx, req.Actor, string(req.Action), events...); err != nil {
+	// The update's ID goes into the events' causation, so that a retry of the same action that reaches the
+	// case after it continued as new (or ended) finds it done (see Service.Act).
+	cause := string(req.Action)
+	if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
+		cause += "#" + info.ID
+	}
+	if err := w.recordLocked(ctx, req.Actor, cause, events...); err != nil {
 		return ActionResult{}, err
 	}
 	if err := w.follow(ctx, events); err != nil {

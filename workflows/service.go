@@ -203,9 +203,10 @@ func unavailable(err error) error {
 }
 
 // Act implements domain.CaseService. The action runs as ActionUpdate on the case's workflow; with an
-// idempotency key the update's ID is derived from it, so a retry returns the first attempt's outcome —
-// within the workflow run that took it: Temporal remembers update IDs per run, so a retry that reaches
-// the case after it continued as new (or ended) is decided afresh (the README lists this limit).
+// idempotency key the update's ID is derived from it, so a retry returns the case without acting again:
+// within the run that took it, Temporal answers the update with its first outcome; after a continue-as-new
+// or the end of the case, the update's ID in the recorded events' causation shows it was done. (A retry of
+// an action that was refused is decided again.)
 func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionRequest, idempotencyKey string) (*domain.Case, error) {
 	if _, err := uuid.Parse(caseID); err != nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", caseID)
@@ -222,6 +223,13 @@ func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionReque
 	updateID := uuid.NewString()
 	if idempotencyKey != "" {
 		updateID = domain.DeterministicID("action", caseID, req.Actor.UserID, idempotencyKey)
+		// Temporal remembers update IDs per run: a retry after the case continued as new or ended is
+		// recognised by the events the first attempt recorded.
+		if done, err := s.actedAlready(ctx, caseID, updateID); err != nil {
+			return nil, err
+		} else if done {
+			return s.Case(ctx, caseID)
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
@@ -240,6 +248,20 @@ func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionReque
 		return nil, s.actionError(ctx, caseID, err)
 	}
 	return s.Case(ctx, caseID)
+}
+
+// actedAlready reports whether the case's stream holds events recorded by the update with the given ID.
+func (s *Service) actedAlready(ctx context.Context, caseID, updateID string) (bool, error) {
+	events, err := s.CaseEvents(ctx, caseID)
+	if err != nil {
+		return false, err
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		if strings.Contains(domain.DecodeMetadata(events[i]).CausationID, "#"+updateID+"@") {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // actionError explains why an action failed: the domain's reason, an unknown case, or a case whose
