@@ -36,21 +36,7 @@ func (a *Activities) LoadClocks(ctx context.Context) (domain.GlobalClocks, error
 }
 
 func (a *Activities) globalClocks(ctx context.Context) (*domain.GlobalClocks, error) {
-	g := &domain.GlobalClocks{}
-	events, err := a.Store.ReadStream(ctx, domain.ClocksStream, domain.ReadStreamOptions{})
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return g, nil
-	} else if err != nil {
-		return nil, err
-	}
-	for _, r := range events {
-		e, err := domain.DecodeEvent(r)
-		if err != nil {
-			return nil, err
-		}
-		g.Apply(e)
-	}
-	return g, nil
+	return domain.ReadGlobalClocks(ctx, a.Store)
 }
 
 // BroadcastInput is a change of every clock to tell every case about.

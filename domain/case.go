@@ -286,6 +286,34 @@ func (g *GlobalClocks) Apply(e Event) {
 	g.Revision++
 }
 
+// ValidateClocksChange checks the reason given to suspend (suspend set) or resume every clock: required
+// to suspend, at most MaxReasonLen characters. It returns an EINVALID error naming the field "reason".
+func ValidateClocksChange(suspend bool, reason string) error {
+	if suspend {
+		return requireText("reason", reason, MaxReasonLen)
+	}
+	return optionalText("reason", reason, MaxReasonLen)
+}
+
+// ReadGlobalClocks folds ClocksStream from the store: whether every clock is stopped.
+func ReadGlobalClocks(ctx context.Context, store EventStore) (*GlobalClocks, error) {
+	g := &GlobalClocks{}
+	events, err := store.ReadStream(ctx, ClocksStream, ReadStreamOptions{})
+	if ErrorCode(err) == ENOTFOUND {
+		return g, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, r := range events {
+		e, err := DecodeEvent(r)
+		if err != nil {
+			return nil, err
+		}
+		g.Apply(e)
+	}
+	return g, nil
+}
+
 // ClockService stops and restarts every case's clock at once, as a state-of-emergency decree may require.
 type ClockService interface {
 	// GlobalClocks returns whether every clock is stopped.

@@ -3,9 +3,7 @@ package intake
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -82,7 +80,7 @@ func (s *Server) changeClocks(w http.ResponseWriter, r *http.Request, suspend bo
 		s.writeError(w, r, err)
 		return
 	}
-	if err := validateReason(b.Reason, suspend); err != nil {
+	if err := domain.ValidateClocksChange(suspend, b.Reason); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -101,16 +99,4 @@ func (s *Server) changeClocks(w http.ResponseWriter, r *http.Request, suspend bo
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, newClocksView(g))
-}
-
-// validateReason checks the reason for suspending or resuming every clock: required to suspend, at most
-// domain.MaxReasonLen characters.
-func validateReason(reason string, required bool) error {
-	if required && strings.TrimSpace(reason) == "" {
-		return domain.FieldErrorf("reason", msgRequired, "reason")
-	}
-	if n := utf8.RuneCountInString(reason); n > domain.MaxReasonLen {
-		return domain.FieldErrorf("reason", msgTooLong, "reason", n, domain.MaxReasonLen)
-	}
-	return nil
 }

@@ -73,9 +73,6 @@ const (
 	msgBadClock         = "The field %s must be a length of time such as 5wd (working days), 3d (calendar days), 4h (hours) or 30m (minutes)."
 	msgNoDeadlineYet    = "The case has no deadline: it is not registered yet."
 	msgNoDeadlineKind   = "The case has no deadline: cases of kind %s run no clock."
-	// The domain's messages for fields, which this package writes too.
-	msgRequired = "The field %s is required."
-	msgTooLong  = "The field %s is %d characters long; at most %d are allowed."
 )
 
 // messages lists the formats above, for the test that they are all translated.
@@ -84,8 +81,7 @@ var messages = []string{
 	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadTime, msgTrailingData, msgTooLarge,
 	msgBodyUnreadable, msgIdempotencyKey, msgNoCase, msgNoRoute, msgMethodNotAllowed, msgNotReady,
 	msgInvalid, msgNotFound, msgConflict, msgUnauthorized, msgForbiddenGeneric, msgTooLargeGeneric,
-	msgUnavailable, msgInternal, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind, msgRequired,
-	msgTooLong,
+	msgUnavailable, msgInternal, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind,
 }
 
 // requestError is an error in the form of a request, not in its content: a malformed body, a bad

@@ -73,10 +73,7 @@ func (w *clocksWorkflow) check(cmd ClocksCommand) error {
 	} else if !cmd.Suspend && !w.state.Suspended {
 		return domain.Errorf(domain.ECONFLICT, "The clocks are not suspended.")
 	}
-	if cmd.Suspend && len(cmd.Reason) == 0 {
-		return domain.FieldErrorf("reason", "The field %s is required.", "reason")
-	}
-	return nil
+	return domain.ValidateClocksChange(cmd.Suspend, cmd.Reason)
 }
 
 func (w *clocksWorkflow) run(ctx workflow.Context) error {

@@ -303,28 +303,11 @@ var _ domain.ClockService = (*ClockService)(nil)
 
 // GlobalClocks implements domain.ClockService: the fold of domain.ClocksStream.
 func (s *ClockService) GlobalClocks(ctx context.Context) (*domain.GlobalClocks, error) {
-	g := &domain.GlobalClocks{}
-	events, err := s.Store.ReadStream(ctx, domain.ClocksStream, domain.ReadStreamOptions{})
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return g, nil
-	} else if err != nil {
-		return nil, err
-	}
-	for _, r := range events {
-		e, err := domain.DecodeEvent(r)
-		if err != nil {
-			return nil, err
-		}
-		g.Apply(e)
-	}
-	return g, nil
+	return domain.ReadGlobalClocks(ctx, s.Store)
 }
 
 // SuspendAllClocks implements domain.ClockService.
 func (s *ClockService) SuspendAllClocks(ctx context.Context, actor domain.Actor, reason string) (*domain.GlobalClocks, error) {
-	if strings.TrimSpace(reason) == "" {
-		return nil, domain.FieldErrorf("reason", "The field %s is required.", "reason")
-	}
 	return s.change(ctx, ClocksCommand{Suspend: true, Reason: reason, Actor: actor})
 }
 
@@ -334,6 +317,9 @@ func (s *ClockService) ResumeAllClocks(ctx context.Context, actor domain.Actor, 
 }
 
 func (s *ClockService) change(ctx context.Context, cmd ClocksCommand) (*domain.GlobalClocks, error) {
+	if err := domain.ValidateClocksChange(cmd.Suspend, cmd.Reason); err != nil {
+		return nil, err
+	}
 	timeout := s.Timeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
