@@ -487,21 +487,27 @@ func (w *caseWorkflow) recordLocked(ctx workflow.Context, actor domain.Actor, ca
 		CausationID:   fmt.Sprintf("%s/%s@%d", workflow.GetInfo(ctx).WorkflowExecution.ID, cause, w.state.Version),
 		UserID:        actor.UserID,
 	}
-	// encoding/json is deterministic for predmet's events (structs; map keys are sorted), though
-	// workflowcheck cannot tell.
-	data, err := domain.EncodeEvents(stream, w.state.Version, meta, events...) //workflowcheck:ignore
-	if err != nil {
-		return err
-	}
-	in := activities.AppendInput{Stream: stream, ExpectedNext: w.state.Version, Events: data}
-	ctx = workflow.WithLocalActivityOptions(ctx, localOptions)
-	if err := workflow.ExecuteLocalActivity(ctx, a.Append, in).Get(ctx, nil); err != nil {
+	if err := appendAt(ctx, stream, w.state.Version, meta, events...); err != nil {
 		return err
 	}
 	for _, e := range events {
 		w.state.Apply(e)
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, searchAttributes(&w.state)...)
+}
+
+// appendAt appends events to a stream whose next revision is next, with deterministic IDs, through the
+// Append local activity: a retry writes nothing twice, and a stream with another writer fails.
+func appendAt(ctx workflow.Context, stream string, next uint64, meta domain.Metadata, events ...domain.Event) error {
+	// encoding/json is deterministic for predmet's events (structs; map keys are sorted), though
+	// workflowcheck cannot tell.
+	data, err := domain.EncodeEvents(stream, next, meta, events...) //workflowcheck:ignore
+	if err != nil {
+		return err
+	}
+	in := activities.AppendInput{Stream: stream, ExpectedNext: next, Events: data}
+	ctx = workflow.WithLocalActivityOptions(ctx, localOptions)
+	return workflow.ExecuteLocalActivity(ctx, a.Append, in).Get(ctx, nil)
 }
 
 // awaitRegistration is the RegistrationUpdate handler.

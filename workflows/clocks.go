@@ -133,13 +133,7 @@ func (w *clocksWorkflow) change(ctx workflow.Context, cmd ClocksCommand) (domain
 		CausationID:   fmt.Sprintf("%s/%s@%d", ClocksWorkflowID, e.EventType(), w.state.Revision),
 		UserID:        cmd.Actor.UserID,
 	}
-	data, err := domain.EncodeEvents(domain.ClocksStream, w.state.Revision, meta, e) //workflowcheck:ignore
-	if err != nil {
-		return w.state, err
-	}
-	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
-	in := activities.AppendInput{Stream: domain.ClocksStream, ExpectedNext: w.state.Revision, Events: data}
-	if err := workflow.ExecuteLocalActivity(lctx, a.Append, in).Get(ctx, nil); err != nil {
+	if err := appendAt(ctx, domain.ClocksStream, w.state.Revision, meta, e); err != nil {
 		return w.state, err
 	}
 	w.state.Apply(e)
