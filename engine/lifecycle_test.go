@@ -263,7 +263,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 					t.Errorf("programme not closed: %s", got.Status)
 				}
 				// Closing cancels what was still open.
-				final := step2(t, as["head"], v.ID)
+				final := getCase(t, as["head"], v.ID)
 				for _, r := range final.Requests {
 					if r.Status == "open" {
 						t.Errorf("request %s still open after the programme closed", r.ID)
@@ -448,7 +448,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 
 	t.Run("OK_RequestRemindedAndEscalated", func(t *testing.T) {
 		eventually(t, 4*time.Minute, func() error {
-			got := step2(t, as["head"], chased.ID)
+			got := getCase(t, as["head"], chased.ID)
 			if r := got.Requests[0]; r.Reminders < 1 || r.Escalation < 1 {
 				return fmt.Errorf("request %+v", r)
 			}
@@ -473,8 +473,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	})
 }
 
-// step2 reads a case.
-func step2(t *testing.T, c *apiClient, id string) lifecycleCase {
+// getCase reads a case through the API.
+func getCase(t *testing.T, c *apiClient, id string) lifecycleCase {
 	t.Helper()
 	res := c.do("GET", "/api/v1/cases/"+id, nil, nil)
 	if res.Status != http.StatusOK {

@@ -51,7 +51,7 @@ func TestProgrammeContinuesAsNew(t *testing.T) {
 
 	// The pending milestones were reminded and escalated, whichever run of the workflow received it.
 	eventually(t, 4*time.Minute, func() error {
-		got := step2(t, as["head"], v.ID)
+		got := getCase(t, as["head"], v.ID)
 		for _, r := range got.Requests[1:4] {
 			if r.Status != "open" || r.Reminders < 1 || r.Escalation < 2 {
 				return fmt.Errorf("pending milestone %+v", r)
@@ -59,7 +59,7 @@ func TestProgrammeContinuesAsNew(t *testing.T) {
 		}
 		return nil
 	})
-	got := step2(t, as["head"], v.ID)
+	got := getCase(t, as["head"], v.ID)
 	if len(got.Requests) != 4+items || got.Requests[0].Kind != "report" || got.Requests[0].Status != "open" {
 		t.Fatalf("%d requests (report %+v)", len(got.Requests), got.Requests[0])
 	}
@@ -106,7 +106,7 @@ func TestProgrammeContinuesAsNew(t *testing.T) {
 		}
 		return nil
 	})
-	final := step2(t, as["head"], v.ID)
+	final := getCase(t, as["head"], v.ID)
 	for _, r := range final.Requests {
 		if r.Status == "open" {
 			t.Errorf("request %s open after the programme closed", r.ID)
