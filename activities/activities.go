@@ -4,7 +4,9 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -53,13 +55,36 @@ type AppendResult struct {
 }
 
 // Append writes events at an exact expected revision. The events carry deterministic IDs, so a retry of
-// an append that did happen succeeds without writing twice.
+// an append that did happen succeeds without writing twice. Because the IDs follow the position, the
+// events already standing at those positions must also have the same types and causes: a workflow that lost track
+// of what it wrote (a workflow task that failed after its local activity ran, and whose update was never
+// retried) gets a non-retryable ErrTypeConflict error instead of a silent success, and reloads its stream.
 func (a *Activities) Append(ctx context.Context, in AppendInput) (AppendResult, error) {
+	standing, err := a.Store.ReadStream(ctx, in.Stream, domain.ReadStreamOptions{From: in.ExpectedNext, Max: uint64(len(in.Events))})
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		return AppendResult{}, activityError(err)
+	}
+	for i, e := range standing {
+		want := in.Events[i]
+		if e.Revision != in.ExpectedNext+uint64(i) || e.ID != want.ID || e.Type != want.Type ||
+			domain.DecodeMetadata(e).CausationID != causation(want.Metadata) {
+			msg := fmt.Sprintf("%s@%d holds %s caused by %q, not %s caused by %q: the stream has moved on",
+				in.Stream, e.Revision, e.Type, domain.DecodeMetadata(e).CausationID, want.Type, causation(want.Metadata))
+			return AppendResult{}, temporal.NewNonRetryableApplicationError(msg, ErrTypeConflict, nil)
+		}
+	}
 	res, err := a.Store.Append(ctx, in.Stream, domain.ExpectRevision(in.ExpectedNext), in.Events...)
 	if err != nil {
 		return AppendResult{}, activityError(err)
 	}
 	return AppendResult{NextExpectedRevision: res.NextExpectedRevision, Position: res.Position}, nil
+}
+
+// causation returns the $causationId of encoded metadata.
+func causation(metadata []byte) string {
+	var m domain.Metadata
+	_ = json.Unmarshal(metadata, &m)
+	return m.CausationID
 }
 
 // LoadCaseInput names a case to load.

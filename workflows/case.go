@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -106,7 +107,7 @@ func (w *caseWorkflow) run(ctx workflow.Context) error {
 		return err
 	}
 	if w.state.Status == domain.StatusReceived {
-		if err := w.register(ctx, loaded); err != nil {
+		if err := w.register(ctx, loaded); err != nil && !errors.Is(err, errStreamMoved) {
 			return err
 		}
 	}
@@ -114,7 +115,13 @@ func (w *caseWorkflow) run(ctx workflow.Context) error {
 	// while the case registers is applied to its fresh clock.
 	workflow.Go(ctx, w.receiveSignals)
 
-	for !domain.IsTerminal(w.state.Status) {
+	for {
+		if domain.IsTerminal(w.state.Status) {
+			if err := w.end(ctx); !errors.Is(err, errStreamMoved) {
+				return err
+			}
+			continue
+		}
 		if w.continueAsNewDue(ctx) {
 			return w.continueAsNew(ctx)
 		}
@@ -137,11 +144,10 @@ func (w *caseWorkflow) run(ctx workflow.Context) error {
 				continue // something changed before the timer fired
 			}
 		}
-		if err := w.wake(ctx, why); err != nil {
+		if err := w.wake(ctx, why); err != nil && !errors.Is(err, errStreamMoved) {
 			return err
 		}
 	}
-	return w.end(ctx)
 }
 
 // Reasons to wake up.
@@ -276,7 +282,7 @@ func (w *caseWorkflow) act(ctx workflow.Context, req domain.ActionRequest) (Acti
 		cause += "#" + info.ID
 	}
 	if err := w.recordLocked(ctx, req.Actor, cause, events...); err != nil {
-		return ActionResult{}, err
+		return ActionResult{}, updateError(err)
 	}
 	if err := w.follow(ctx, events); err != nil {
 		return ActionResult{}, err
@@ -488,13 +494,29 @@ func (w *caseWorkflow) recordLocked(ctx workflow.Context, actor domain.Actor, ca
 		UserID:        actor.UserID,
 	}
 	if err := appendAt(ctx, stream, w.state.Version, meta, events...); err != nil {
-		return err
+		var app *temporal.ApplicationError
+		if !errors.As(err, &app) || app.Type() != activities.ErrTypeConflict {
+			return err
+		}
+		// The stream holds events this workflow does not know: it is the truth, so fold it again.
+		workflow.GetLogger(ctx).Warn("The case's stream moved on without the workflow; reloading it.", "error", err)
+		if _, err := w.load(ctx); err != nil {
+			return err
+		}
+		if err := workflow.UpsertTypedSearchAttributes(ctx, searchAttributes(&w.state)...); err != nil {
+			return err
+		}
+		return errStreamMoved
 	}
 	for _, e := range events {
 		w.state.Apply(e)
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, searchAttributes(&w.state)...)
 }
+
+// errStreamMoved is returned by record when the case's stream held events the workflow did not know: the
+// state has been folded again from the stream, and what was being recorded must be decided again.
+var errStreamMoved = domain.Errorf(domain.ECONFLICT, "The case changed meanwhile; look at it again and retry.")
 
 // appendAt appends events to a stream whose next revision is next, with deterministic IDs, through the
 // Append local activity: a retry writes nothing twice, and a stream with another writer fails.

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -134,7 +135,16 @@ func (w *clocksWorkflow) change(ctx workflow.Context, cmd ClocksCommand) (domain
 		UserID:        cmd.Actor.UserID,
 	}
 	if err := appendAt(ctx, domain.ClocksStream, w.state.Revision, meta, e); err != nil {
-		return w.state, err
+		var app *temporal.ApplicationError
+		if !errors.As(err, &app) || app.Type() != activities.ErrTypeConflict {
+			return w.state, err
+		}
+		// The stream moved on without this workflow: fold it again and let the caller look again.
+		lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
+		if err := workflow.ExecuteLocalActivity(lctx, a.LoadClocks).Get(ctx, &w.state); err != nil {
+			return w.state, err
+		}
+		return w.state, updateError(errStreamMoved)
 	}
 	w.state.Apply(e)
 	w.pending = append(w.pending, ClocksChange{Suspended: cmd.Suspend, At: now, Reason: cmd.Reason, Revision: w.state.Revision})

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -341,4 +342,42 @@ func TestCaseRequestsForInput(t *testing.T) {
 			t.Errorf("request %+v, case %s", r, c.Status)
 		}
 	})
+}
+
+// TestCaseStreamMovedOn: when the case's stream holds an event the workflow does not know (an action
+// whose workflow task was lost after its local activity wrote it, and whose update was never retried),
+// the next action is refused with a conflict, the workflow folds the stream again, and goes on from the
+// truth instead of writing over it.
+func TestCaseStreamMovedOn(t *testing.T) {
+	store := MustOpenStore(t)
+	received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
+	in := receive(t, store, received)
+	env := newEnv(t, store, received)
+	env.RegisterDelayedCallback(func() {
+		stream := domain.CaseStream(in.CaseID)
+		data, err := domain.EncodeEvents(stream, 2, domain.Metadata{CorrelationID: in.CaseID, CausationID: "lost-update", UserID: "marko"},
+			&domain.CaseAssigned{Officer: "marko", Sector: "finance", At: received.Add(time.Hour)})
+		if err == nil {
+			_, err = store.Append(context.Background(), stream, domain.ExpectRevision(2), data...)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+	}, time.Hour)
+	clash := act(env, 2*time.Hour, domain.ActionRequest{Action: domain.ActionAssign, Actor: officer, Sector: "communal"})
+	draft := act(env, 3*time.Hour, domain.ActionRequest{Action: domain.ActionDraft, Actor: officer})
+	env.RegisterDelayedCallback(env.CancelWorkflow, 4*time.Hour)
+	env.ExecuteWorkflow(workflows.CaseWorkflow, in)
+
+	if clash.err == nil || !strings.Contains(clash.err.Error(), "changed meanwhile") {
+		t.Errorf("the action over a moved stream: rejected %v, err %v", clash.rejected, clash.err)
+	}
+	draft.mustSucceed(t, "draft after the reload")
+	events, c := readCase(t, store, in.CaseID)
+	if got := eventTypes(events); !equal(got, []string{domain.EventCaseReceived, domain.EventCaseRegistered, domain.EventCaseAssigned, domain.EventAnswerDrafted}) {
+		t.Fatalf("events = %v", got)
+	}
+	if c.Officer != "marko" || c.Sector != "finance" || c.Status != domain.StatusDrafted {
+		t.Errorf("case = officer %s sector %s status %s: the lost assignment must stand", c.Officer, c.Sector, c.Status)
+	}
 }

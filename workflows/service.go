@@ -233,21 +233,47 @@ func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionReque
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	handle, err := s.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   CaseWorkflowID(caseID),
-		UpdateID:     updateID,
-		UpdateName:   ActionUpdate,
-		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+	var res ActionResult
+	err := retryUpdate(ctx, func() error {
+		handle, err := s.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID:   CaseWorkflowID(caseID),
+			UpdateID:     updateID,
+			UpdateName:   ActionUpdate,
+			Args:         []any{req},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = handle.Get(ctx, &res)
+		}
+		return err
 	})
-	if err == nil {
-		var res ActionResult
-		err = handle.Get(ctx, &res)
-	}
 	if err != nil {
 		return nil, s.actionError(ctx, caseID, err)
 	}
 	return s.Case(ctx, caseID)
+}
+
+// retryUpdate calls send until it succeeds, fails otherwise than by a lost workflow task, or ctx ends.
+// The server answers WorkflowNotReady when the workflow task that carried an update failed (for example
+// because a child's completion arrived as the workflow completed), and Unavailable when it aborted the
+// update: either way the workflow did not take it, and sending it again under the same ID is safe.
+func retryUpdate(ctx context.Context, send func() error) error {
+	wait := 50 * time.Millisecond
+	for {
+		err := send()
+		var notReady *serviceerror.WorkflowNotReady
+		var unavailable *serviceerror.Unavailable
+		lost := errors.As(err, &notReady) || errors.As(err, &unavailable) && strings.Contains(unavailable.Message, "update was aborted")
+		if !lost {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
+	}
 }
 
 // actedAlready reports whether the case's stream holds events recorded by the update with the given ID.
@@ -326,23 +352,28 @@ func (s *ClockService) change(ctx context.Context, cmd ClocksCommand) (*domain.G
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       ClocksWorkflowID,
-		TaskQueue:                TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, ClocksWorkflow)
-	handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName:   ClocksUpdate,
-			Args:         []any{cmd},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
 	var g domain.GlobalClocks
-	if err == nil {
-		err = handle.Get(ctx, &g)
-	}
+	updateID := uuid.NewString()
+	err := retryUpdate(ctx, func() error {
+		start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID:                       ClocksWorkflowID,
+			TaskQueue:                TaskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		}, ClocksWorkflow)
+		handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions: client.UpdateWorkflowOptions{
+				UpdateID:     updateID,
+				UpdateName:   ClocksUpdate,
+				Args:         []any{cmd},
+				WaitForStage: client.WorkflowUpdateStageCompleted,
+			},
+		})
+		if err == nil {
+			err = handle.Get(ctx, &g)
+		}
+		return err
+	})
 	if de, ok := domainError(err); ok {
 		return nil, de
 	} else if err != nil {
