@@ -2,7 +2,6 @@ package domain
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -41,23 +40,14 @@ type Clock struct {
 // ParseClock parses the short form of a clock: "60d" (calendar days), "15wd" (working days), "48h"
 // (hours) or "30m" (minutes). It returns an EINVALID error for anything else.
 func ParseClock(s string) (Clock, error) {
-	t := strings.TrimSpace(s)
-	for _, u := range clockSuffixes {
-		num, ok := strings.CutSuffix(t, u.suffix)
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(num)
-		if err != nil || num == "" || num[0] < '0' || num[0] > '9' {
-			break
-		}
-		c := Clock{Length: n, Unit: u.unit}
-		if err := c.Validate(); err != nil {
-			return Clock{}, err
-		}
-		return c, nil
+	c, err := parseClock(s)
+	if err != nil {
+		return Clock{}, err
 	}
-	return Clock{}, Errorf(EINVALID, "invalid clock %q: want a number and a unit, e.g. 60d, 15wd, 48h or 30m", s)
+	if err := c.Validate(); err != nil {
+		return Clock{}, err
+	}
+	return c, nil
 }
 
 // Validate returns an EINVALID error (field "clock") unless the clock has a known unit and a length

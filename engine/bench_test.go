@@ -18,45 +18,12 @@ func BenchmarkIntake(b *testing.B) {
 	defer e.Stop(b.Context())
 	api := newAPIClient(b, e)
 	received := time.Now().Add(-time.Hour)
-
-	const clients = 16
-	var next atomic.Int64
-	var mu sync.Mutex
-	latencies := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1)
-				if i > int64(b.N) {
-					return
-				}
-				t0 := time.Now()
-				_, res := api.open(petition(fmt.Sprintf("Оптоварување %d", i), received), fmt.Sprintf("bench-%d", i))
-				d := time.Since(t0)
-				if res.Status != http.StatusCreated {
-					b.Errorf("intake %d: %d %s", i, res.Status, res.Body)
-					return
-				}
-				mu.Lock()
-				latencies = append(latencies, d)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	if n := len(latencies); n > 0 {
-		b.ReportMetric(float64(n)/elapsed.Seconds(), "cases/s")
-		b.ReportMetric(float64(latencies[n/2].Milliseconds()), "p50-ms")
-		b.ReportMetric(float64(latencies[n*99/100].Milliseconds()), "p99-ms")
-	}
+	measure(b, 16, "cases/s", func(_, i int) {
+		_, res := api.open(petition(fmt.Sprintf("Оптоварување %d", i), received), fmt.Sprintf("bench-%d", i))
+		if res.Status != http.StatusCreated {
+			b.Errorf("intake %d: %d %s", i, res.Status, res.Body)
+		}
+	})
 }
 
 // BenchmarkAction measures staff actions per second through the whole dev stack (HTTP, the update and
@@ -76,6 +43,17 @@ func BenchmarkAction(b *testing.B) {
 		}
 		ids[i] = v.ID
 	}
+	measure(b, clients, "actions/s", func(client, i int) {
+		res := api.do("POST", "/api/v1/cases/"+ids[client]+"/actions/assign", map[string]any{"sector": fmt.Sprintf("sector-%d", i)}, nil)
+		if res.Status != http.StatusOK {
+			b.Errorf("action %d: %d %s", i, res.Status, res.Body)
+		}
+	})
+}
+
+// measure runs b.N calls of call spread over clients concurrent goroutines and reports the calls per
+// second under unit and the p50 and p99 latency. A call that fails (reports an error) stops its client.
+func measure(b *testing.B, clients int, unit string, call func(client, i int)) {
 	var next atomic.Int64
 	var mu sync.Mutex
 	latencies := make([]time.Duration, 0, b.N)
@@ -88,16 +66,12 @@ func BenchmarkAction(b *testing.B) {
 			defer wg.Done()
 			for {
 				i := next.Add(1)
-				if i > int64(b.N) {
+				if i > int64(b.N) || b.Failed() {
 					return
 				}
 				t0 := time.Now()
-				res := api.do("POST", "/api/v1/cases/"+ids[c]+"/actions/assign", map[string]any{"sector": fmt.Sprintf("sector-%d", i)}, nil)
+				call(c, int(i))
 				d := time.Since(t0)
-				if res.Status != http.StatusOK {
-					b.Errorf("action %d: %d %s", i, res.Status, res.Body)
-					return
-				}
 				mu.Lock()
 				latencies = append(latencies, d)
 				mu.Unlock()
@@ -109,7 +83,7 @@ func BenchmarkAction(b *testing.B) {
 	b.StopTimer()
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	if n := len(latencies); n > 0 {
-		b.ReportMetric(float64(n)/elapsed.Seconds(), "actions/s")
+		b.ReportMetric(float64(n)/elapsed.Seconds(), unit)
 		b.ReportMetric(float64(latencies[n/2].Milliseconds()), "p50-ms")
 		b.ReportMetric(float64(latencies[n*99/100].Milliseconds()), "p99-ms")
 	}
