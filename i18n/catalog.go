@@ -579,3 +579,14 @@ var units = map[string]struct{ mk, sq [2]string }{
 	string(domain.Minutes):      {mk: [2]string{"минута", "минути"}, sq: [2]string{"minutë", "minuta"}},
 	unitSeconds:                 {mk: [2]string{"секунда", "секунди"}, sq: [2]string{"sekondë", "sekonda"}},
 }
+
+// extend adds the messages of one part of predmet, kept in its own file, to the catalog. A message
+// already in the catalog is a programming error.
+func extend(part map[string]translation) {
+	for k, v := range part {
+		if _, dup := catalog[k]; dup {
+			panic("i18n: message in the catalog twice: " + k)
+		}
+		catalog[k] = v
+	}
+}

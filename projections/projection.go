@@ -18,12 +18,16 @@ type Projection interface {
 	// underscores, starting with a letter. It must not change between releases.
 	Name() string
 
-	// Tables lists the tables the projection owns. Rebuild drops them; no other projection may use them.
+	// Tables lists the tables the projection owns. Rebuild replaces them and Check compares them whole,
+	// so what they hold must follow from the events alone (no clock readings, no random IDs); no other
+	// projection may use them.
 	Tables() []string
 
 	// Schema returns the statements that create the projection's tables and indexes. Each must be
-	// idempotent (CREATE ... IF NOT EXISTS). The runner keeps a hash of them: when they change, it drops
-	// the tables and rebuilds the projection from the start of the log.
+	// idempotent (CREATE ... IF NOT EXISTS) and name its tables without a schema (main is meant). The
+	// runner keeps a hash of them: when they change, it drops the tables and rebuilds the projection from
+	// the start of the log. When Rebuild swaps a copy in, it runs them all but CREATE TRIGGER, copies the
+	// rows, then creates the triggers, so that they do not fire on copied rows.
 	Schema() []string
 
 	// Filter selects the events the projection receives.
@@ -39,6 +43,22 @@ type Projection interface {
 	// Attach gives the projection the read-only database its read methods query. OpenRunner calls it
 	// once, before anything else.
 	Attach(db *sql.DB)
+
+	// New returns a fresh, unattached projection of the same kind and settings (same name, tables and
+	// schema, no state), which the runner builds in a scratch database to rebuild or check this one.
+	New() Projection
+}
+
+// Batcher is implemented by a projection that keeps state in memory across the events of a batch and
+// writes it once per batch, which is what makes a rebuild fast. The runner calls Flush after the
+// batch's last Apply, in the batch's transaction and before the checkpoint is written, and Discard
+// whenever what the projection holds in memory may disagree with its tables: after a batch rolled back,
+// and when the runner dropped or replaced the tables.
+type Batcher interface {
+	// Flush writes what Apply buffered since the last Flush.
+	Flush(ctx context.Context, tx *Tx) error
+	// Discard forgets everything held in memory; the next Apply reads what it needs again.
+	Discard()
 }
 
 // namePattern is what a projection's name must look like.
@@ -97,4 +117,14 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 		return t.tx.QueryRowContext(ctx, query, args...)
 	}
 	return s.QueryRowContext(ctx, args...)
+}
+
+// Decoder is implemented by a projection that decodes its events before applying them. The runner calls
+// Decode on the goroutine that reads the log, so that decoding one batch overlaps applying the one
+// before on another core, and then ApplyDecoded, in the batch's transaction, with what Decode returned
+// for the event, instead of Apply. An error from Decode fails the event as an error from Apply would.
+// Decode must not touch the projection's state: it runs concurrently with ApplyDecoded and Flush.
+type Decoder interface {
+	Decode(e domain.RecordedEvent) (any, error)
+	ApplyDecoded(ctx context.Context, tx *Tx, e domain.RecordedEvent, decoded any) error
 }

@@ -2,7 +2,10 @@ package projections_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -100,7 +103,7 @@ func LastPosition(tb testing.TB, store domain.EventStore) domain.Position {
 	return events[0].Position
 }
 
-// skopje is the municipality's time zone; the test events use it so that the index must store UTC.
+// skopje is the municipality's time zone; the test events use it so that read models must store UTC.
 var skopje = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Skopje")
 	if err != nil {
@@ -192,79 +195,6 @@ func appendEvents(tb testing.TB, store domain.EventStore, stream string, next ui
 	return res.Position
 }
 
-// ExpectedRow is the row the index should hold for the case, given the event it was last updated by.
-func (c testCase) ExpectedRow(updated time.Time) projections.CaseRow {
-	r := projections.CaseRow{
-		ID: c.id(), Kind: c.kind(), Status: domain.StatusReceived, Channel: domain.Channels[c.n%len(domain.Channels)],
-		Language: domain.Languages[c.n%len(domain.Languages)], ReceivedAt: c.receivedAt().UTC(),
-		Version: uint64(c.steps), UpdatedAt: updated.UTC(),
-	}
-	if c.n%3 == 0 {
-		r.Sector = "urbanism"
-	}
-	if c.steps >= 2 {
-		r.Status = domain.StatusRegistered
-		r.ArchiveNumber = c.archiveNumber().String()
-		r.RegisteredAt = c.registeredAt().UTC()
-		r.DueAt = c.dueAt().UTC()
-	}
-	r.Overdue = c.steps >= 3
-	return r
-}
-
-// AllCases lists every row of the index, page by page.
-func AllCases(tb testing.TB, idx *projections.CaseIndex) []projections.CaseRow {
-	tb.Helper()
-	var all []projections.CaseRow
-	for {
-		page, err := idx.List(context.Background(), projections.CaseFilter{Limit: projections.MaxListLimit, Offset: len(all)})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		all = append(all, page...)
-		if len(page) < projections.MaxListLimit {
-			return all
-		}
-	}
-}
-
-// RequireSameRows fails unless got and want hold the same rows, in any order.
-func RequireSameRows(tb testing.TB, got, want []projections.CaseRow) {
-	tb.Helper()
-	index := func(rows []projections.CaseRow) map[string]projections.CaseRow {
-		m := make(map[string]projections.CaseRow, len(rows))
-		for _, r := range rows {
-			m[r.ID] = r
-		}
-		return m
-	}
-	g, w := index(got), index(want)
-	if len(g) != len(got) {
-		tb.Fatalf("duplicate case IDs in %d rows", len(got))
-	}
-	bad := 0
-	for id, wr := range w {
-		if gr, ok := g[id]; !ok {
-			tb.Errorf("case %s missing", id)
-			bad++
-		} else if !reflect.DeepEqual(gr, wr) {
-			tb.Errorf("case %s:\n got %+v\nwant %+v", id, gr, wr)
-			bad++
-		}
-		if bad > 5 {
-			break
-		}
-	}
-	for id := range g {
-		if _, ok := w[id]; !ok {
-			tb.Errorf("unexpected case %s", id)
-		}
-	}
-	if tb.Failed() {
-		tb.FailNow()
-	}
-}
-
 // MatchingEvents counts the events of the log whose stream starts with prefix ("" for all), by type.
 func MatchingEvents(tb testing.TB, store domain.EventStore, prefix string) (int, map[string]int) {
 	tb.Helper()
@@ -282,17 +212,25 @@ func MatchingEvents(tb testing.TB, store domain.EventStore, prefix string) (int,
 	return n, byType
 }
 
-// typeCounts is a test projection that counts every event by type. Unlike CaseIndex it has no guard
-// against applying an event twice: only the transactional checkpoint keeps its counts exact.
+// typeCounts is a test projection that counts every event by type. It has no guard against applying an
+// event twice: only the transactional checkpoint keeps its counts exact.
 type typeCounts struct {
 	db     *sql.DB
 	schema string
 	mu     sync.Mutex
 	fail   func(domain.RecordedEvent) error
+	// failCopies is the fail function of the projections New makes.
+	failCopies func(domain.RecordedEvent) error
 }
 
 func newTypeCounts() *typeCounts {
 	return &typeCounts{schema: `CREATE TABLE IF NOT EXISTS type_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL)`}
+}
+
+func (p *typeCounts) New() projections.Projection {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return &typeCounts{schema: p.schema, fail: p.failCopies}
 }
 
 func (p *typeCounts) Name() string                      { return "type_counts" }
@@ -397,4 +335,327 @@ func MustOpenWriter(tb testing.TB, path string) *sql.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+// someCases returns n cases numbered from first, with 1 to 3 steps.
+func someCases(first, n int) []testCase {
+	cases := make([]testCase, n)
+	for i := range cases {
+		cases[i] = testCase{n: first + i, steps: 1 + (first+i)%3}
+	}
+	return cases
+}
+
+// appendAll appends the events of cases, a few cases at a time, and returns the position of the last.
+func appendAll(tb testing.TB, store domain.EventStore, cases []testCase) domain.Position {
+	tb.Helper()
+	var (
+		mu   sync.Mutex
+		last domain.Position
+		wg   sync.WaitGroup
+		next = make(chan testCase)
+	)
+	for range 8 {
+		wg.Go(func() {
+			for c := range next {
+				pos := c.Append(tb, store, 0)
+				mu.Lock()
+				if last.Less(pos) {
+					last = pos
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, c := range cases {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	return last
+}
+
+// caseEventsEnd returns the position of the last event in a case stream.
+func caseEventsEnd(tb testing.TB, store domain.EventStore) domain.Position {
+	tb.Helper()
+	events, err := store.ReadAll(context.Background(), domain.ReadAllOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var last domain.Position
+	for _, e := range events {
+		if strings.HasPrefix(e.Stream, domain.CaseStreamPrefix) {
+			last = e.Position
+		}
+	}
+	return last
+}
+
+// RequireCheckOK checks the named projection of r and fails unless its read model equals one
+// recomputed from the log.
+func RequireCheckOK(tb testing.TB, r *projections.Runner, name string) projections.CheckReport {
+	tb.Helper()
+	rep, err := r.Check(context.Background(), name)
+	if err != nil {
+		tb.Fatalf("Check(%s): %v", name, err)
+	}
+	if !rep.OK {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		tb.Fatalf("Check(%s) found differences:\n%s", name, b)
+	}
+	return rep
+}
+
+// fold is what streamFolds keeps of one stream.
+type fold struct {
+	Events int64  // events applied
+	Last   int64  // the revision of the last (-1 before the first)
+	Digest string // of the IDs and types of the events applied, in order
+	// Skipped counts the events that Apply ignored as applied already. The runner never gives an event
+	// twice to a projection whose memory agrees with its tables, so it stays 0 unless a Batcher's memory
+	// outlives a rollback.
+	Skipped int64
+}
+
+// next returns the fold after event e.
+func (f fold) next(e domain.RecordedEvent) fold {
+	h := sha256.Sum256([]byte(f.Digest + "\x00" + e.ID + "\x00" + e.Type))
+	return fold{Events: f.Events + 1, Last: int64(e.Revision), Digest: hex.EncodeToString(h[:8]), Skipped: f.Skipped}
+}
+
+// streamFolds is a test projection with folded state that it keeps in memory across batches (a
+// Batcher): a fold of every stream whose name starts with prefix ("" for all), read from its table on a
+// miss, marked dirty by Apply and written by Flush.
+type streamFolds struct {
+	prefix string
+	db     *sql.DB
+
+	mu       sync.Mutex
+	cache    map[string]fold
+	dirty    map[string]bool
+	fail     func(domain.RecordedEvent) error // consulted after an event is folded in memory
+	flushes  int
+	discards int
+}
+
+func newStreamFolds(prefix string) *streamFolds {
+	return &streamFolds{prefix: prefix, cache: map[string]fold{}, dirty: map[string]bool{}}
+}
+
+var _ projections.Batcher = (*streamFolds)(nil)
+
+func (p *streamFolds) Name() string     { return "stream_folds" }
+func (p *streamFolds) Tables() []string { return []string{"stream_folds", "stream_fold_count"} }
+
+// Schema has an index, and a trigger that counts the streams in a table of its own: a rebuild must keep
+// the one and not fire the other on the rows it copies.
+func (p *streamFolds) Schema() []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS stream_folds (
+			stream  TEXT PRIMARY KEY,
+			events  INTEGER NOT NULL,
+			last    INTEGER NOT NULL,
+			digest  TEXT NOT NULL,
+			skipped INTEGER NOT NULL
+		)`,
+		`CREATE INDEX IF NOT EXISTS stream_folds_events ON stream_folds (events, stream)`,
+		`CREATE TABLE IF NOT EXISTS stream_fold_count (id INTEGER PRIMARY KEY, streams INTEGER NOT NULL)`,
+		`CREATE TRIGGER IF NOT EXISTS stream_folds_new AFTER INSERT ON stream_folds BEGIN
+			INSERT INTO stream_fold_count (id, streams) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET streams = streams + 1;
+		END`,
+	}
+}
+func (p *streamFolds) Filter() domain.SubscriptionFilter {
+	if p.prefix == "" {
+		return domain.SubscriptionFilter{}
+	}
+	return domain.SubscriptionFilter{StreamPrefixes: []string{p.prefix}}
+}
+func (p *streamFolds) Attach(db *sql.DB)           { p.db = db }
+func (p *streamFolds) New() projections.Projection { return newStreamFolds(p.prefix) }
+
+func (p *streamFolds) setFail(f func(domain.RecordedEvent) error) {
+	p.mu.Lock()
+	p.fail = f
+	p.mu.Unlock()
+}
+
+func (p *streamFolds) Apply(ctx context.Context, tx *projections.Tx, e domain.RecordedEvent) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f, ok := p.cache[e.Stream]
+	if !ok {
+		err := tx.QueryRowContext(ctx, `SELECT events, last, digest, skipped FROM stream_folds WHERE stream = ?`, e.Stream).
+			Scan(&f.Events, &f.Last, &f.Digest, &f.Skipped)
+		if errors.Is(err, sql.ErrNoRows) {
+			f = fold{Last: -1}
+		} else if err != nil {
+			return err
+		}
+	}
+	if int64(e.Revision) <= f.Last {
+		f.Skipped++
+	} else {
+		f = f.next(e)
+	}
+	p.cache[e.Stream], p.dirty[e.Stream] = f, true
+	if p.fail != nil {
+		return p.fail(e) // with the event folded in memory already, as a projection failing halfway
+	}
+	return nil
+}
+
+func (p *streamFolds) Flush(ctx context.Context, tx *projections.Tx) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.flushes++
+	for stream := range p.dirty {
+		f := p.cache[stream]
+		_, err := tx.ExecContext(ctx, `INSERT INTO stream_folds (stream, events, last, digest, skipped) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (stream) DO UPDATE SET events = excluded.events, last = excluded.last,
+				digest = excluded.digest, skipped = excluded.skipped`,
+			stream, f.Events, f.Last, f.Digest, f.Skipped)
+		if err != nil {
+			return err
+		}
+	}
+	clear(p.dirty)
+	return nil
+}
+
+func (p *streamFolds) Discard() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.discards++
+	clear(p.cache)
+	clear(p.dirty)
+}
+
+// counts returns how often Flush and Discard were called.
+func (p *streamFolds) counts() (flushes, discards int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.flushes, p.discards
+}
+
+// Folds returns the rows of the read model.
+func (p *streamFolds) Folds(tb testing.TB) map[string]fold {
+	tb.Helper()
+	rows, err := p.db.Query(`SELECT stream, events, last, digest, skipped FROM stream_folds`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]fold{}
+	for rows.Next() {
+		var s string
+		var f fold
+		if err := rows.Scan(&s, &f.Events, &f.Last, &f.Digest, &f.Skipped); err != nil {
+			tb.Fatal(err)
+		}
+		out[s] = f
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// ExpectedFolds computes from the log what the read model of a streamFolds with prefix must hold.
+func ExpectedFolds(tb testing.TB, store domain.EventStore, prefix string) map[string]fold {
+	tb.Helper()
+	events, err := store.ReadAll(context.Background(), domain.ReadAllOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]fold{}
+	for _, e := range events {
+		if strings.HasPrefix(e.Stream, prefix) {
+			f, ok := out[e.Stream]
+			if !ok {
+				f = fold{Last: -1}
+			}
+			out[e.Stream] = f.next(e)
+		}
+	}
+	return out
+}
+
+// RequireMatchesLog fails unless the read model holds what the log says.
+func (p *streamFolds) RequireMatchesLog(tb testing.TB, store domain.EventStore) {
+	tb.Helper()
+	got, want := p.Folds(tb), ExpectedFolds(tb, store, p.prefix)
+	if len(got) != len(want) {
+		tb.Errorf("%d streams folded, want %d", len(got), len(want))
+	}
+	bad := 0
+	for s, w := range want {
+		if g := got[s]; g != w && bad < 5 {
+			tb.Errorf("stream %s: got %+v, want %+v", s, g, w)
+			bad++
+		}
+	}
+	var streams int
+	if err := p.db.QueryRow(`SELECT coalesce(sum(streams), 0) FROM stream_fold_count`).Scan(&streams); err != nil {
+		tb.Fatal(err)
+	} else if streams != len(want) {
+		tb.Errorf("the trigger counted %d streams, want %d", streams, len(want))
+	}
+	if tb.Failed() {
+		tb.FailNow()
+	}
+}
+
+// RequireMatchesLog fails unless the read model holds what the log says.
+func (p *typeCounts) RequireMatchesLog(tb testing.TB, store domain.EventStore) {
+	tb.Helper()
+	_, want := MatchingEvents(tb, store, "")
+	if got := p.Counts(tb); !reflect.DeepEqual(got, want) {
+		tb.Fatalf("type counts %v, want %v", got, want)
+	}
+}
+
+// gatedStore is an event store whose new subscriptions wait, while the gate is closed, until it opens or
+// their context ends.
+type gatedStore struct {
+	domain.EventStore
+	mu      sync.Mutex
+	gate    chan struct{} // nil while open
+	waiting chan struct{} // receives once per subscription that waits
+}
+
+func newGatedStore(s domain.EventStore) *gatedStore {
+	return &gatedStore{EventStore: s, waiting: make(chan struct{}, 100)}
+}
+
+// closeGate makes new subscriptions wait; the function returned opens it again.
+func (s *gatedStore) closeGate() (open func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gate := make(chan struct{})
+	s.gate = gate
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.gate = nil
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
+}
+
+func (s *gatedStore) SubscribeAll(ctx context.Context, opts domain.SubscribeAllOptions) (domain.Subscription, error) {
+	s.mu.Lock()
+	gate := s.gate
+	s.mu.Unlock()
+	if gate != nil {
+		s.waiting <- struct{}{}
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil, domain.Errorf(domain.EUNAVAILABLE, "gated: %v", ctx.Err())
+		}
+	}
+	return s.EventStore.SubscribeAll(ctx, opts)
 }

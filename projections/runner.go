@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,14 +19,22 @@ import (
 
 // Defaults of the Runner's settings.
 const (
-	// DefaultBatchSize is the most events applied in one transaction.
+	// DefaultBatchSize is the most events applied in one transaction once a projection follows live
+	// events.
 	DefaultBatchSize = 500
+	// DefaultCatchUpBatchSize is the most events applied in one transaction while a projection catches up
+	// with the log (and in every scratch build).
+	DefaultCatchUpBatchSize = 8192
+	// DefaultCommitEvery is the longest a catching-up projection gathers events before it commits them.
+	DefaultCommitEvery = 250 * time.Millisecond
 	// DefaultCheckpointEvery is how often at most a checkpoint without events is written.
 	DefaultCheckpointEvery = time.Second
 	// DefaultMinBackoff is the first wait before resubscribing after a failure.
 	DefaultMinBackoff = 100 * time.Millisecond
 	// DefaultMaxBackoff is the longest wait before resubscribing after failures.
 	DefaultMaxBackoff = 30 * time.Second
+	// DefaultLagScanLimit is the most events Lag counts behind a projection.
+	DefaultLagScanLimit = 100_000
 )
 
 // checkpointSchema creates the table of checkpoints. A NULL position means the start of the log.
@@ -40,28 +49,47 @@ const checkpointSchema = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
 
 // Runner keeps projections up to date with the event log, all in one SQLite database. Each projection
 // follows the log in its own goroutine from its own checkpoint; the events it receives are applied in
-// batches, each in one transaction that also writes the checkpoint of its last event.
+// batches, each in one transaction that also writes the checkpoint of its last event, so that a crash at
+// any point neither skips nor applies an event twice. While a projection catches up with the log, its
+// batches are large (CatchUpBatchSize events, or what arrived within CommitEvery); once it follows live
+// events, each batch is what is waiting, so that a lone event is applied at once.
+//
+// Rebuild and Check build a fresh copy of a projection from the start of the log in a scratch database
+// beside the live one, while the live projection keeps serving, and then swap it in or compare it.
 //
 // One Runner owns its database file; set the exported fields, if at all, before Run.
 type Runner struct {
-	// BatchSize is the most events applied in one transaction (DefaultBatchSize if 0). Events are batched
-	// only when they are already waiting; a lone live event is applied at once.
+	// BatchSize is the most events applied in one transaction once a projection follows live events
+	// (DefaultBatchSize if 0). Live events are batched only when they are already waiting.
 	BatchSize int
+	// CatchUpBatchSize is the most events applied in one transaction while a projection catches up with
+	// the log, and in scratch builds (DefaultCatchUpBatchSize if 0).
+	CatchUpBatchSize int
+	// CommitEvery is the longest a catching-up projection gathers events before it commits them
+	// (DefaultCommitEvery if 0): it bounds how stale the read model is while it catches up.
+	CommitEvery time.Duration
 	// CheckpointEvery is how often at most the runner writes a checkpoint that the subscription sent
 	// while no event matched (DefaultCheckpointEvery if 0). Checkpoints that come with events cost nothing.
 	CheckpointEvery time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a failed projection resubscribes
 	// (DefaultMinBackoff and DefaultMaxBackoff if 0). The wait doubles on every failure without progress.
 	MinBackoff, MaxBackoff time.Duration
+	// LagScanLimit is the most events Lag reads from the log to count the events behind a projection
+	// (DefaultLagScanLimit if 0); beyond it, LagInfo.EventsBehindCapped is set.
+	LagScanLimit int
 
-	write    *sql.DB // one connection; transactions begin IMMEDIATE
-	read     *sql.DB // read-only pool, for the projections' read methods
-	store    domain.EventStore
-	logger   *zap.Logger
-	workers  []*worker
-	byName   map[string]*worker
-	wg       sync.WaitGroup // the workers' goroutines
-	rebuilds sync.WaitGroup // the Rebuild calls under way
+	path    string
+	write   *sql.DB // one connection; transactions begin IMMEDIATE
+	read    *sql.DB // read-only pool, for the projections' read methods
+	store   domain.EventStore
+	logger  *zap.Logger
+	workers []*worker
+	byName  map[string]*worker
+	wg      sync.WaitGroup // the workers' goroutines
+	ops     sync.WaitGroup // the Rebuild and Check calls under way
+
+	closing context.Context // ended by Close: stops rebuilds and checks
+	close   context.CancelFunc
 
 	mu      sync.Mutex
 	ctx     context.Context // what workers run under while Run runs, else nil
@@ -71,46 +99,108 @@ type Runner struct {
 	closed  bool
 }
 
-// config is the Runner's settings as Run found them.
+// config is the Runner's settings with their defaults filled in.
 type config struct {
-	batchSize       int
-	checkpointEvery time.Duration
-	minBackoff      time.Duration
-	maxBackoff      time.Duration
+	batchSize        int
+	catchUpBatchSize int
+	commitEvery      time.Duration
+	checkpointEvery  time.Duration
+	minBackoff       time.Duration
+	maxBackoff       time.Duration
 }
 
-// worker is one projection and the state of the goroutine that feeds it.
-type worker struct {
-	p      Projection
-	name   string
-	hash   string // of its tables and schema
-	logger *zap.Logger
+// settings returns the Runner's settings with their defaults filled in.
+func (r *Runner) settings() config {
+	c := config{
+		batchSize:        orDefault(r.BatchSize, DefaultBatchSize),
+		catchUpBatchSize: orDefault(r.CatchUpBatchSize, DefaultCatchUpBatchSize),
+		commitEvery:      orDefault(r.CommitEvery, DefaultCommitEvery),
+		checkpointEvery:  orDefault(r.CheckpointEvery, DefaultCheckpointEvery),
+		minBackoff:       orDefault(r.MinBackoff, DefaultMinBackoff),
+		maxBackoff:       orDefault(r.MaxBackoff, DefaultMaxBackoff),
+	}
+	c.maxBackoff = max(c.maxBackoff, c.minBackoff)
+	return c
+}
 
-	rebuildMu sync.Mutex // serialises Rebuild
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
 
-	// Guarded by Runner.mu.
-	cancel     context.CancelFunc // stops the goroutine
-	done       chan struct{}      // closed when it has stopped
-	rebuilding bool
+// feed is one projection applied in one database, with its checkpoint there: the live read model, or a
+// scratch copy being built to rebuild or check it.
+type feed struct {
+	p       Projection
+	batcher Batcher // p, if it is one
+	decoder Decoder // p, if it is one
+	name    string
+	hash    string // of its tables and schema
+	db      *sql.DB
+	logger  *zap.Logger
 
 	mu sync.Mutex
 	st state
 }
 
-// state is what a worker reports to Lag.
+func newFeed(p Projection, db *sql.DB, logger *zap.Logger) *feed {
+	f := &feed{p: p, name: p.Name(), hash: schemaHash(p), db: db, logger: logger}
+	f.batcher, _ = p.(Batcher)
+	f.decoder, _ = p.(Decoder)
+	return f
+}
+
+// state is what a feed reports to Lag.
 type state struct {
 	running       bool
 	checkpoint    domain.Position // the stored checkpoint (zero for the start)
 	lastApplied   domain.Position
-	lastCreated   time.Time // of the last applied event
+	processed     domain.Position // everything selected up to here is applied, stored or not
+	lastCreated   time.Time       // of the last applied event
 	eventsApplied uint64
 	caughtUp      bool
 	lastErr       string
 }
 
+// update changes the state of f.
+func (f *feed) update(fn func(*state)) {
+	f.mu.Lock()
+	fn(&f.st)
+	f.mu.Unlock()
+}
+
+// snapshot returns the state of f.
+func (f *feed) snapshot() state {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st
+}
+
+// discard tells the projection, if it is a Batcher, to forget what it holds in memory.
+func (f *feed) discard() {
+	if f.batcher != nil {
+		f.batcher.Discard()
+	}
+}
+
+// worker is a live projection and the goroutine that feeds it.
+type worker struct {
+	*feed
+
+	// Guarded by Runner.mu.
+	cancel  context.CancelFunc // stops the goroutine
+	done    chan struct{}      // closed when it has stopped
+	paused  bool               // held still by a Rebuild or Check
+	busy    bool               // a Rebuild or Check is under way
+	scratch *scratch           // the copy that Rebuild or Check is building
+}
+
 // OpenRunner opens (or creates) the projections' database at path and prepares the projections' tables.
 // A projection seen for the first time, or whose schema changed since the last run, is reset so that Run
-// builds it from the start of the log. Nothing follows the log before Run.
+// builds it from the start of the log. Scratch databases left behind by a Rebuild or Check that a crash
+// interrupted are deleted. Nothing follows the log before Run.
 // It returns EINVALID for a bad or duplicate projection name.
 func OpenRunner(path string, store domain.EventStore, logger *zap.Logger, projections ...Projection) (*Runner, error) {
 	if store == nil {
@@ -119,7 +209,7 @@ func OpenRunner(path string, store domain.EventStore, logger *zap.Logger, projec
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	r := &Runner{store: store, logger: logger, byName: make(map[string]*worker)}
+	r := &Runner{path: path, store: store, logger: logger, byName: make(map[string]*worker)}
 	for _, p := range projections {
 		name := p.Name()
 		if !namePattern.MatchString(name) {
@@ -127,7 +217,7 @@ func OpenRunner(path string, store domain.EventStore, logger *zap.Logger, projec
 		} else if r.byName[name] != nil {
 			return nil, domain.Errorf(domain.EINVALID, "Two projections are named %q.", name)
 		}
-		w := &worker{p: p, name: name, hash: schemaHash(p), logger: logger.With(zap.String("projection", name))}
+		w := &worker{feed: newFeed(p, nil, logger.With(zap.String("projection", name)))}
 		r.workers = append(r.workers, w)
 		r.byName[name] = w
 	}
@@ -136,11 +226,20 @@ func OpenRunner(path string, store domain.EventStore, logger *zap.Logger, projec
 	if r.write, r.read, err = openDB(path); err != nil {
 		return nil, err
 	}
+	for _, w := range r.workers {
+		w.db = r.write
+		for _, purpose := range []string{purposeRebuild, purposeCheck} {
+			if err := removeDB(scratchPath(path, purpose, w.name)); err != nil {
+				w.logger.Warn("Cannot delete a scratch database.", zap.Error(err))
+			}
+		}
+	}
 	if err := r.prepare(context.Background()); err != nil {
 		r.write.Close()
 		r.read.Close()
 		return nil, err
 	}
+	r.closing, r.close = context.WithCancel(context.Background())
 	for _, w := range r.workers {
 		w.p.Attach(r.read)
 	}
@@ -182,20 +281,20 @@ func (r *Runner) prepare(ctx context.Context) error {
 				return err
 			}
 		default:
-			if err := r.inTx(ctx, func(tx *sql.Tx) error { return execAll(ctx, tx, w.p.Schema()) }); err != nil {
+			if err := inTx(ctx, r.write, func(tx *sql.Tx) error { return execAll(ctx, tx, w.p.Schema()) }); err != nil {
 				return fmt.Errorf("projections: create tables of %s: %w", w.name, err)
 			}
 		}
-		cp, applied, err := r.loadCheckpoint(ctx, w.name)
+		cp, applied, err := loadCheckpoint(ctx, r.write, w.name)
 		if err != nil {
 			return err
 		}
-		w.mu.Lock()
-		w.st = state{eventsApplied: applied}
-		if cp != nil {
-			w.st.checkpoint = *cp
-		}
-		w.mu.Unlock()
+		w.update(func(s *state) {
+			*s = state{eventsApplied: applied}
+			if cp != nil {
+				s.checkpoint = *cp
+			}
+		})
 	}
 	return nil
 }
@@ -203,9 +302,9 @@ func (r *Runner) prepare(ctx context.Context) error {
 // reset drops the tables and checkpoint of w and creates its tables afresh, in one transaction, so that
 // readers see either the old read model or the new empty one.
 func (r *Runner) reset(ctx context.Context, w *worker) error {
-	err := r.inTx(ctx, func(tx *sql.Tx) error {
+	err := inTx(ctx, r.write, func(tx *sql.Tx) error {
 		for _, t := range w.p.Tables() {
-			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(t)); err != nil {
+			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS main.`+quoteIdent(t)); err != nil {
 				return err
 			}
 		}
@@ -215,17 +314,21 @@ func (r *Runner) reset(ctx context.Context, w *worker) error {
 		if err := execAll(ctx, tx, w.p.Schema()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO projection_checkpoints (name, "commit", "prepare", events_applied, schema_hash, updated_at)
-			VALUES (?, NULL, NULL, 0, ?, ?)`, w.name, w.hash, sqlTime(time.Now()))
-		return err
+		return insertCheckpoint(ctx, tx, w.feed)
 	})
 	if err != nil {
 		return fmt.Errorf("projections: reset %s: %w", w.name, err)
 	}
-	w.mu.Lock()
-	w.st = state{}
-	w.mu.Unlock()
+	w.discard()
+	w.update(func(s *state) { *s = state{} })
 	return nil
+}
+
+// insertCheckpoint writes the checkpoint of a projection at the start of the log.
+func insertCheckpoint(ctx context.Context, tx *sql.Tx, f *feed) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO projection_checkpoints (name, "commit", "prepare", events_applied, schema_hash, updated_at)
+		VALUES (?, NULL, NULL, 0, ?, ?)`, f.name, f.hash, sqlTime(time.Now()))
+	return err
 }
 
 // execAll executes statements in tx.
@@ -238,9 +341,9 @@ func execAll(ctx context.Context, tx *sql.Tx, stmts []string) error {
 	return nil
 }
 
-// inTx runs f in a write transaction and commits it if f succeeds.
-func (r *Runner) inTx(ctx context.Context, f func(*sql.Tx) error) error {
-	tx, err := r.write.BeginTx(ctx, nil)
+// inTx runs f in a write transaction of db and commits it if f succeeds.
+func inTx(ctx context.Context, db *sql.DB, f func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -251,12 +354,17 @@ func (r *Runner) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// queryer is what loadCheckpoint needs of a database, connection or transaction.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // loadCheckpoint returns the stored checkpoint of a projection (nil for the start of the log) and the
 // number of events it has applied.
-func (r *Runner) loadCheckpoint(ctx context.Context, name string) (*domain.Position, uint64, error) {
+func loadCheckpoint(ctx context.Context, db queryer, name string) (*domain.Position, uint64, error) {
 	var commit, prepare sql.NullInt64
 	var applied int64
-	err := r.write.QueryRowContext(ctx, `SELECT "commit", "prepare", events_applied FROM projection_checkpoints WHERE name = ?`, name).
+	err := db.QueryRowContext(ctx, `SELECT "commit", "prepare", events_applied FROM projection_checkpoints WHERE name = ?`, name).
 		Scan(&commit, &prepare, &applied)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, nil
@@ -272,7 +380,7 @@ func (r *Runner) loadCheckpoint(ctx context.Context, name string) (*domain.Posit
 // storeCheckpoint moves the checkpoint of a projection to pos and adds applied to its event count.
 func storeCheckpoint(ctx context.Context, q interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, w *worker, pos domain.Position, applied int) error {
+}, f *feed, pos domain.Position, applied int) error {
 	commit, err := sqlUint(pos.Commit)
 	if err != nil {
 		return err
@@ -285,32 +393,35 @@ func storeCheckpoint(ctx context.Context, q interface {
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET "commit" = excluded."commit", "prepare" = excluded."prepare",
 			events_applied = projection_checkpoints.events_applied + excluded.events_applied, updated_at = excluded.updated_at`,
-		w.name, commit, prepare, applied, w.hash, sqlTime(time.Now()))
+		f.name, commit, prepare, applied, f.hash, sqlTime(time.Now()))
 	return err
+}
+
+// Names returns the names of the runner's projections, in the order OpenRunner received them.
+func (r *Runner) Names() []string {
+	names := make([]string, len(r.workers))
+	for i, w := range r.workers {
+		names[i] = w.name
+	}
+	return names
 }
 
 // Run follows the log into every projection until ctx ends, then waits for them to stop and returns nil.
 // A projection whose subscription or transaction fails logs the error and resubscribes from its stored
 // checkpoint, after a backoff, until ctx ends. Run may be called again after it returns, but not while
-// it runs, and not after Close (EUNAVAILABLE).
+// it runs (ECONFLICT), and not after Close (EUNAVAILABLE).
 func (r *Runner) Run(ctx context.Context) error {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return domain.Errorf(domain.EUNAVAILABLE, "The projection runner is closed.")
+		return errClosed()
 	} else if r.running {
 		r.mu.Unlock()
 		return domain.Errorf(domain.ECONFLICT, "The projection runner is already running.")
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	r.ctx, r.cancel, r.running = runCtx, cancel, true
-	r.cfg = config{
-		batchSize:       orDefault(r.BatchSize, DefaultBatchSize),
-		checkpointEvery: orDefault(r.CheckpointEvery, DefaultCheckpointEvery),
-		minBackoff:      orDefault(r.MinBackoff, DefaultMinBackoff),
-		maxBackoff:      orDefault(r.MaxBackoff, DefaultMaxBackoff),
-	}
-	r.cfg.maxBackoff = max(r.cfg.maxBackoff, r.cfg.minBackoff)
+	r.cfg = r.settings()
 	for _, w := range r.workers {
 		r.startLocked(w)
 	}
@@ -323,7 +434,6 @@ func (r *Runner) Run(ctx context.Context) error {
 	for _, w := range r.workers {
 		if w.cancel != nil {
 			w.cancel()
-			w.cancel, w.done = nil, nil
 		}
 	}
 	r.mu.Unlock()
@@ -336,17 +446,15 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
-func orDefault[T int | time.Duration](v, def T) T {
-	if v <= 0 {
-		return def
-	}
-	return v
+// errClosed is returned by the methods of a closed Runner.
+func errClosed() error {
+	return domain.Errorf(domain.EUNAVAILABLE, "The projection runner is closed.")
 }
 
-// startLocked starts the goroutine of w, if Run runs and w is neither running nor being rebuilt.
+// startLocked starts the goroutine of w, if Run runs and w is neither running nor paused.
 // r.mu must be held.
 func (r *Runner) startLocked(w *worker) {
-	if r.ctx == nil || r.closed || w.rebuilding || w.done != nil {
+	if r.ctx == nil || r.closed || w.paused || w.done != nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(r.ctx)
@@ -356,17 +464,44 @@ func (r *Runner) startLocked(w *worker) {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer close(done)
-		r.follow(ctx, w, cfg)
+		r.follow(ctx, w.feed, cfg)
+		cancel()
+		r.mu.Lock()
+		if w.done == done {
+			w.cancel, w.done = nil, nil
+		}
+		r.mu.Unlock()
+		close(done)
 	}()
 }
 
-// follow feeds w until ctx ends, resubscribing after failures.
-func (r *Runner) follow(ctx context.Context, w *worker, cfg config) {
-	defer w.update(func(s *state) { s.running, s.caughtUp = false, false })
+// pause stops the goroutine of w, if it runs, and keeps it from starting until resume is called.
+func (r *Runner) pause(w *worker) (resume func()) {
+	r.mu.Lock()
+	w.paused = true
+	cancel, done := w.cancel, w.done
+	r.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			w.paused = false
+			r.startLocked(w)
+			r.mu.Unlock()
+		})
+	}
+}
+
+// follow feeds f until ctx ends, resubscribing after failures.
+func (r *Runner) follow(ctx context.Context, f *feed, cfg config) {
+	defer f.update(func(s *state) { s.running, s.caughtUp = false, false })
 	backoff := cfg.minBackoff
 	for {
-		progressed, err := r.session(ctx, w, cfg)
+		progressed, _, err := r.session(ctx, f, cfg, stopAt{})
 		if ctx.Err() != nil {
 			return
 		}
@@ -376,21 +511,32 @@ func (r *Runner) follow(ctx context.Context, w *worker, cfg config) {
 		if err == nil {
 			err = errors.New("the subscription ended")
 		}
-		w.update(func(s *state) { s.caughtUp, s.lastErr = false, err.Error() })
-		log := w.logger.Error
+		f.update(func(s *state) { s.caughtUp, s.lastErr = false, err.Error() })
+		log := f.logger.Error
 		if domain.ErrorCode(err) == domain.EUNAVAILABLE {
-			log = w.logger.Warn
+			log = f.logger.Warn
 		}
-		wait := backoff/2 + rand.N(backoff/2+1)
+		wait := jitter(backoff)
 		log("Projection failed; resubscribing from its checkpoint.", zap.Error(err), zap.Duration("backoff", wait))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleep(ctx, wait) {
 			return
-		case <-t.C:
 		}
 		backoff = min(2*backoff, cfg.maxBackoff)
+	}
+}
+
+// jitter returns a random wait between d/2 and d.
+func jitter(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }
+
+// sleep waits for d and reports true, or for ctx to end and reports false.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
@@ -398,11 +544,55 @@ func (r *Runner) follow(ctx context.Context, w *worker, cfg config) {
 type received struct {
 	msg domain.SubscriptionMessage
 	err error
+	// decoded is the event as a Decoder decoded it, or the error that decoding it returned.
+	decoded decoded
 }
 
-// pump moves the subscription's messages to out until Recv fails or ctx ends, so that the follower can
-// drain them without blocking.
-func pump(ctx context.Context, sub domain.Subscription, out chan<- received) {
+// decoded is an event decoded by a Decoder, or the error that decoding it returned.
+type decoded struct {
+	value any
+	err   error
+}
+
+// pump moves the subscription's messages to out until Recv fails or ctx ends, so that reading the log
+// overlaps applying it.
+// A Decoder's events are decoded on a goroutine of their own between the two, so that reading, decoding
+// and applying overlap.
+func pump(ctx context.Context, sub domain.Subscription, dec Decoder, out chan<- received) {
+	if dec == nil {
+		forward(ctx, sub, out)
+		return
+	}
+	raw := make(chan received, cap(out))
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		forward(ctx, sub, raw)
+	}()
+	defer func() { <-read }()
+	for {
+		var it received
+		select {
+		case it = <-raw:
+		case <-ctx.Done():
+			return
+		}
+		if it.msg.Event != nil {
+			it.decoded.value, it.decoded.err = dec.Decode(*it.msg.Event)
+		}
+		select {
+		case out <- it:
+		case <-ctx.Done():
+			return
+		}
+		if it.err != nil {
+			return
+		}
+	}
+}
+
+// forward moves the subscription's messages to out until Recv fails or ctx ends.
+func forward(ctx context.Context, sub domain.Subscription, out chan<- received) {
 	for {
 		m, err := sub.Recv()
 		select {
@@ -416,32 +606,43 @@ func pump(ctx context.Context, sub domain.Subscription, out chan<- received) {
 	}
 }
 
-// session subscribes w from its stored checkpoint and applies what comes until the subscription or a
-// transaction fails (the error) or ctx ends (nil). It reports whether it committed any event.
-func (r *Runner) session(ctx context.Context, w *worker, cfg config) (progressed bool, err error) {
-	from, applied, err := r.loadCheckpoint(ctx, w.name)
+// stopAt tells a session when its work is done. The zero value never stops: a live projection follows
+// the log until its context ends.
+type stopAt struct {
+	// caughtUp ends the session once it has applied everything in the log when it subscribed.
+	caughtUp bool
+	// limit, if set, returns the last position the session may apply (and whether there is one): the
+	// session ends once it has applied every selected event up to it.
+	limit func() (domain.Position, bool)
+}
+
+// session subscribes f from its stored checkpoint and applies what comes until the subscription or a
+// transaction fails (the error), ctx ends (nil) or stop says the work is done (finished). It reports
+// whether it committed any event.
+func (r *Runner) session(ctx context.Context, f *feed, cfg config, stop stopAt) (progressed, finished bool, err error) {
+	from, applied, err := loadCheckpoint(ctx, f.db, f.name)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
-	w.update(func(s *state) {
-		s.running, s.caughtUp, s.eventsApplied = true, false, applied
-		s.checkpoint = domain.Position{}
-		if from != nil {
-			s.checkpoint = *from
-		}
+	var done domain.Position // everything selected up to here has been applied
+	if from != nil {
+		done = *from
+	}
+	f.update(func(s *state) {
+		s.running, s.caughtUp, s.eventsApplied, s.checkpoint, s.processed = true, false, applied, done, done
 	})
 
 	subCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sub, err := r.store.SubscribeAll(subCtx, domain.SubscribeAllOptions{From: from, Filter: w.p.Filter()})
+	sub, err := r.store.SubscribeAll(subCtx, domain.SubscribeAllOptions{From: from, Filter: f.p.Filter()})
 	if err != nil {
-		return false, fmt.Errorf("subscribe: %w", err)
+		return false, false, fmt.Errorf("subscribe: %w", err)
 	}
-	msgs := make(chan received, cfg.batchSize)
+	msgs := make(chan received, cfg.catchUpBatchSize)
 	pumped := make(chan struct{})
 	go func() {
 		defer close(pumped)
-		pump(subCtx, sub, msgs)
+		pump(subCtx, sub, f.decoder, msgs)
 	}()
 	defer func() {
 		cancel()
@@ -450,19 +651,32 @@ func (r *Runner) session(ctx context.Context, w *worker, cfg config) (progressed
 	}()
 
 	var (
-		done      domain.Position // everything up to here has been applied (or was not selected)
-		pending   *domain.Position
+		pending   *domain.Position // a checkpoint received but not yet stored
 		lastWrite = time.Now()
-		batch     = make([]domain.RecordedEvent, 0, cfg.batchSize)
+		caughtUp  bool // the subscription has delivered what the log held when it began
+		batch     = make([]domain.RecordedEvent, 0, cfg.catchUpBatchSize)
+		decodes   = make([]decoded, 0, cfg.catchUpBatchSize)
 		timer     = time.NewTimer(time.Hour)
 	)
 	timer.Stop()
 	defer timer.Stop()
-	if from != nil {
-		done = *from
+
+	// writePending stores the pending checkpoint on its own.
+	writePending := func() error {
+		if pending == nil {
+			return nil
+		}
+		if err := storeCheckpoint(ctx, f.db, f, *pending, 0); err != nil {
+			return fmt.Errorf("write checkpoint: %w", err)
+		}
+		cp := *pending
+		f.update(func(s *state) { s.checkpoint = cp })
+		done, pending, lastWrite = cp, nil, time.Now()
+		return nil
 	}
 
 	for {
+		// Wait for a message, or for the time to store a pending checkpoint.
 		var flush <-chan time.Time
 		if pending != nil {
 			timer.Reset(cfg.checkpointEvery - time.Since(lastWrite))
@@ -471,51 +685,85 @@ func (r *Runner) session(ctx context.Context, w *worker, cfg config) (progressed
 		var first received
 		select {
 		case <-ctx.Done():
-			return progressed, nil
+			return progressed, false, nil
 		case <-flush:
-			if err := storeCheckpoint(ctx, r.write, w, *pending, 0); err != nil {
-				return progressed, fmt.Errorf("write checkpoint: %w", err)
+			if err := writePending(); err != nil {
+				return progressed, false, err
 			}
-			cp := *pending
-			w.update(func(s *state) { s.checkpoint = cp })
-			done, pending, lastWrite = cp, nil, time.Now()
 			continue
 		case first = <-msgs:
 		}
 		timer.Stop()
 
-		// Take what is already waiting, up to a batch of events.
-		batch = batch[:0]
-		caughtUp := false
-		var recvErr error
+		limit, bounded := domain.Position{}, false
+		if stop.limit != nil {
+			limit, bounded = stop.limit()
+		}
+		var (
+			recvErr     error
+			sawCaughtUp bool
+			atLimit     bool // every selected event up to limit has been received
+		)
+		// take adds what one message says to the batch; it reports whether to take more.
 		take := func(it received) bool {
 			switch m := it.msg; {
 			case it.err != nil:
 				recvErr = it.err
 				return false
 			case m.Event != nil:
-				batch = append(batch, *m.Event)
+				if bounded && limit.Less(m.Event.Position) {
+					atLimit = true
+					return false
+				}
+				batch, decodes = append(batch, *m.Event), append(decodes, it.decoded)
 			case m.Checkpoint != nil:
-				if done.Less(*m.Checkpoint) && (pending == nil || pending.Less(*m.Checkpoint)) {
-					cp := *m.Checkpoint
+				cp := *m.Checkpoint
+				if bounded && !cp.Less(limit) {
+					cp, atLimit = limit, true
+				}
+				if done.Less(cp) && (pending == nil || pending.Less(cp)) {
 					pending = &cp
 				}
+				return !atLimit
 			case m.CaughtUp:
-				caughtUp = true
+				sawCaughtUp = true
+				return false
 			}
 			return true
 		}
+
+		batch, decodes = batch[:0], decodes[:0]
 		if take(first) {
-		drain:
-			for len(batch) < cfg.batchSize {
-				select {
-				case it := <-msgs:
-					if !take(it) {
-						break drain
+			if caughtUp {
+				// Live: what is already waiting, up to a batch.
+			live:
+				for len(batch) < cfg.batchSize {
+					select {
+					case it := <-msgs:
+						if !take(it) {
+							break live
+						}
+					default:
+						break live
 					}
-				default:
-					break drain
 				}
+			} else {
+				// Catching up: a big batch, but no longer than commitEvery in the making.
+				timer.Reset(cfg.commitEvery)
+			gather:
+				for len(batch) < cfg.catchUpBatchSize {
+					select {
+					case it := <-msgs:
+						if !take(it) {
+							break gather
+						}
+					case <-timer.C:
+						break gather
+					case <-ctx.Done():
+						return progressed, false, nil
+					}
+				}
+				timer.Stop()
 			}
 		}
 
@@ -524,28 +772,41 @@ func (r *Runner) session(ctx context.Context, w *worker, cfg config) (progressed
 			if pending != nil && target.Less(*pending) {
 				target = *pending
 			}
-			n, err := r.commit(ctx, w, batch, target)
+			if atLimit && target.Less(limit) {
+				target = limit
+			}
+			n, err := r.commit(ctx, f, batch, decodes, target)
 			if n > 0 {
 				progressed = true
 			}
 			if err != nil {
-				return progressed, err
+				return progressed, false, err
 			}
 			done, pending, lastWrite = target, nil, time.Now()
-		} else if pending != nil && time.Since(lastWrite) >= cfg.checkpointEvery {
-			if err := storeCheckpoint(ctx, r.write, w, *pending, 0); err != nil {
-				return progressed, fmt.Errorf("write checkpoint: %w", err)
-			}
-			cp := *pending
-			w.update(func(s *state) { s.checkpoint = cp })
-			done, pending, lastWrite = cp, nil, time.Now()
+		} else if atLimit && done.Less(limit) {
+			pending = &limit
 		}
-		if caughtUp {
-			w.update(func(s *state) { s.caughtUp, s.lastErr = true, "" })
-			w.logger.Debug("Projection caught up.")
+		finishing := atLimit || (sawCaughtUp && stop.caughtUp)
+		if pending != nil && (finishing || time.Since(lastWrite) >= cfg.checkpointEvery) {
+			if err := writePending(); err != nil {
+				return progressed, false, err
+			}
+		}
+		processed := done
+		if pending != nil {
+			processed = *pending // nothing selected before it is waiting to be applied
+		}
+		f.update(func(s *state) { s.processed = processed })
+		if sawCaughtUp {
+			caughtUp = true
+			f.update(func(s *state) { s.caughtUp, s.lastErr = true, "" })
+			f.logger.Debug("Projection caught up.")
+		}
+		if finishing {
+			return progressed, true, nil
 		}
 		if recvErr != nil {
-			return progressed, fmt.Errorf("subscription: %w", recvErr)
+			return progressed, false, fmt.Errorf("subscription: %w", recvErr)
 		}
 	}
 }
@@ -566,39 +827,56 @@ func (e *applyError) Unwrap() error { return e.err }
 // commit applies batch in one transaction that moves the checkpoint to target (at or after the batch's
 // last event). If an event fails, it commits the events before it, so that the projection stops right at
 // the failing event, and returns the error with the number of events committed.
-func (r *Runner) commit(ctx context.Context, w *worker, batch []domain.RecordedEvent, target domain.Position) (int, error) {
-	err := r.applyBatch(ctx, w, batch, target)
+func (r *Runner) commit(ctx context.Context, f *feed, batch []domain.RecordedEvent, decodes []decoded, target domain.Position) (int, error) {
+	err := applyBatch(ctx, f, batch, decodes, target)
 	if err == nil {
 		return len(batch), nil
 	}
 	var ae *applyError
 	if errors.As(err, &ae) && ae.index > 0 && ctx.Err() == nil {
-		if err2 := r.applyBatch(ctx, w, batch[:ae.index], batch[ae.index-1].Position); err2 == nil {
+		if err2 := applyBatch(ctx, f, batch[:ae.index], decodes[:ae.index], batch[ae.index-1].Position); err2 == nil {
 			return ae.index, err
 		}
 	}
 	return 0, err
 }
 
-// applyBatch applies events and writes the checkpoint target in one transaction.
-func (r *Runner) applyBatch(ctx context.Context, w *worker, events []domain.RecordedEvent, target domain.Position) error {
-	err := r.inTx(ctx, func(tx *sql.Tx) error {
+// applyBatch applies events, flushes the projection if it is a Batcher, and writes the checkpoint target,
+// all in one transaction. If anything fails, the transaction rolls back and the projection discards
+// what it holds in memory.
+func applyBatch(ctx context.Context, f *feed, events []domain.RecordedEvent, decodes []decoded, target domain.Position) error {
+	err := inTx(ctx, f.db, func(tx *sql.Tx) error {
 		ptx := NewTx(tx)
 		for i, e := range events {
-			if err := w.p.Apply(ctx, ptx, e); err != nil {
+			var err error
+			switch {
+			case f.decoder == nil || len(decodes) != len(events):
+				err = f.p.Apply(ctx, ptx, e)
+			case decodes[i].err != nil:
+				err = decodes[i].err
+			default:
+				err = f.decoder.ApplyDecoded(ctx, ptx, e, decodes[i].value)
+			}
+			if err != nil {
 				return &applyError{index: i, event: e, err: err}
 			}
 		}
-		if err := storeCheckpoint(ctx, tx, w, target, len(events)); err != nil {
+		if f.batcher != nil {
+			if err := f.batcher.Flush(ctx, ptx); err != nil {
+				return fmt.Errorf("flush: %w", err)
+			}
+		}
+		if err := storeCheckpoint(ctx, tx, f, target, len(events)); err != nil {
 			return fmt.Errorf("write checkpoint: %w", err)
 		}
 		return nil
 	})
 	if err != nil {
+		f.discard()
 		return err
 	}
 	last := events[len(events)-1]
-	w.update(func(s *state) {
+	f.update(func(s *state) {
 		s.checkpoint, s.lastApplied, s.lastCreated = target, last.Position, last.Created
 		s.eventsApplied += uint64(len(events))
 		s.lastErr = ""
@@ -606,20 +884,16 @@ func (r *Runner) applyBatch(ctx context.Context, w *worker, events []domain.Reco
 	return nil
 }
 
-// update changes the state of w.
-func (w *worker) update(f func(*state)) {
-	w.mu.Lock()
-	f(&w.st)
-	w.mu.Unlock()
-}
-
 // LagInfo tells how far a projection is behind the log.
 type LagInfo struct {
 	// Running is set while the projection's goroutine runs.
 	Running bool `json:"running"`
+	// Paused is set while a Rebuild or Check holds the projection still (briefly: while it finishes its
+	// copy and swaps or compares it).
+	Paused bool `json:"paused,omitempty"`
 	// CaughtUp is set once the projection's subscription has delivered, and the projection applied,
 	// everything in the log when it subscribed; it stays set while the projection follows live events,
-	// and is cleared when the subscription fails or the projection is rebuilt.
+	// and is cleared when the subscription fails or the projection stops.
 	CaughtUp bool `json:"caughtUp"`
 	// LastApplied is the position of the last event the projection applied since the runner opened
 	// (zero if none).
@@ -632,15 +906,26 @@ type LagInfo struct {
 	LastInLog domain.Position `json:"lastInLog"`
 	// EventsApplied counts the events applied since the projection was last built from the start.
 	EventsApplied uint64 `json:"eventsApplied"`
-	// SecondsBehind is, while the projection is not caught up, the age of the last event it applied:
-	// how stale its read model is at least. It is 0 when caught up or before the first event applied.
+	// EventsBehind counts the events in the log after the checkpoint, the last event applied and the
+	// last position up to which the subscription confirmed that nothing else is selected, whichever
+	// comes last: the events the projection has yet to look at, whether it selects them or not. Lag
+	// counts at most Runner.LagScanLimit of them; when there are more, EventsBehind is that limit and
+	// EventsBehindCapped is set.
+	EventsBehind       uint64 `json:"eventsBehind"`
+	EventsBehindCapped bool   `json:"eventsBehindCapped,omitempty"`
+	// SecondsBehind is the age of the oldest event counted in EventsBehind: how long the log has held
+	// something the projection has not processed. It is 0 when EventsBehind is 0.
 	SecondsBehind float64 `json:"secondsBehind"`
 	// LastError is the last failure, until the projection makes progress again.
 	LastError string `json:"lastError,omitempty"`
+	// Rebuilding, while a Rebuild or Check of the projection runs, tells how far its copy has come.
+	Rebuilding *RebuildProgress `json:"rebuilding,omitempty"`
 }
 
 // Lag reports, by projection name, how far each projection is behind the log. It reads the log's last
-// position once; everything else it knows already.
+// position once, and the events after each projection's checkpoint that is behind it, up to
+// LagScanLimit; everything else it knows already. Failures to read the log are logged, and leave the
+// numbers that depend on it zero.
 func (r *Runner) Lag(ctx context.Context) map[string]LagInfo {
 	var last domain.Position
 	events, err := r.store.ReadAll(ctx, domain.ReadAllOptions{Direction: domain.Backwards, Max: 1})
@@ -649,14 +934,18 @@ func (r *Runner) Lag(ctx context.Context) map[string]LagInfo {
 	} else if len(events) > 0 {
 		last = events[0].Position
 	}
+	scanLimit := orDefault(r.LagScanLimit, DefaultLagScanLimit)
 	now := time.Now()
+	behind := map[domain.Position]eventsAfter{} // by the position counted from
 	out := make(map[string]LagInfo, len(r.workers))
 	for _, w := range r.workers {
-		w.mu.Lock()
-		s := w.st
-		w.mu.Unlock()
+		s := w.snapshot()
+		r.mu.Lock()
+		paused, sc := w.paused, w.scratch
+		r.mu.Unlock()
 		info := LagInfo{
 			Running:       s.running,
+			Paused:        paused,
 			CaughtUp:      s.caughtUp,
 			LastApplied:   s.lastApplied,
 			Checkpoint:    s.checkpoint,
@@ -664,57 +953,78 @@ func (r *Runner) Lag(ctx context.Context) map[string]LagInfo {
 			EventsApplied: s.eventsApplied,
 			LastError:     s.lastErr,
 		}
-		if !s.caughtUp && !s.lastCreated.IsZero() {
-			info.SecondsBehind = max(0, now.Sub(s.lastCreated).Seconds())
+		if sc != nil {
+			info.Rebuilding = sc.progress()
+		}
+		from := s.checkpoint
+		for _, p := range []domain.Position{s.lastApplied, s.processed} {
+			if from.Less(p) {
+				from = p
+			}
+		}
+		if from.Less(last) {
+			b, ok := behind[from]
+			if !ok {
+				if b, err = r.countAfter(ctx, from, scanLimit); err != nil {
+					r.logger.Warn("Cannot count the events behind a projection.", zap.String("projection", w.name), zap.Error(err))
+				}
+				behind[from] = b
+			}
+			info.EventsBehind, info.EventsBehindCapped = b.n, b.capped
+			if !b.oldest.IsZero() {
+				info.SecondsBehind = max(0, now.Sub(b.oldest).Seconds())
+			}
 		}
 		out[w.name] = info
 	}
 	return out
 }
 
-// Rebuild drops the tables and checkpoint of the named projection in one transaction, creating its
-// tables afresh, and restarts it from the start of the log if Run is running. Readers meanwhile see the
-// old read model until the drop commits, then the new one as it fills. It returns ENOTFOUND for an
-// unknown name and EUNAVAILABLE after Close.
-func (r *Runner) Rebuild(ctx context.Context, name string) error {
-	w := r.byName[name]
-	if w == nil {
-		return domain.Errorf(domain.ENOTFOUND, "Unknown projection %q.", name)
-	}
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return domain.Errorf(domain.EUNAVAILABLE, "The projection runner is closed.")
-	}
-	r.rebuilds.Add(1)
-	r.mu.Unlock()
-	defer r.rebuilds.Done()
-	w.rebuildMu.Lock()
-	defer w.rebuildMu.Unlock()
-
-	r.mu.Lock()
-	cancel, done := w.cancel, w.done
-	w.cancel, w.done, w.rebuilding = nil, nil, true
-	r.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
-	}
-
-	err := r.reset(ctx, w)
-
-	r.mu.Lock()
-	w.rebuilding = false
-	r.startLocked(w)
-	r.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	w.logger.Info("Projection rebuilding from the start of the log.")
-	return nil
+// eventsAfter counts events in the log after a position.
+type eventsAfter struct {
+	n      uint64
+	capped bool      // there are more than n
+	oldest time.Time // when the first of them was recorded
 }
 
-// Close stops Run, if it runs, waits for the projections to stop and closes the database.
+// lagPage is how many events countAfter reads at once.
+const lagPage = 4096
+
+// countAfter counts the events of the log after pos (system events aside), up to limit.
+func (r *Runner) countAfter(ctx context.Context, pos domain.Position, limit int) (eventsAfter, error) {
+	var out eventsAfter
+	prev := pos // the last event seen
+	for {
+		from := prev
+		page, err := r.store.ReadAll(ctx, domain.ReadAllOptions{From: &from, Max: lagPage})
+		if err != nil {
+			return out, err
+		}
+		moved := false
+		for _, e := range page {
+			if !prev.Less(e.Position) {
+				continue // From is inclusive
+			}
+			prev, moved = e.Position, true
+			if strings.HasPrefix(e.Type, "$") {
+				continue
+			}
+			if out.n == uint64(limit) {
+				out.capped = true
+				return out, nil
+			}
+			if out.n == 0 {
+				out.oldest = e.Created
+			}
+			out.n++
+		}
+		if len(page) < lagPage || !moved {
+			return out, nil
+		}
+	}
+}
+
+// Close stops Run, if it runs, and any Rebuild or Check, waits for them to stop and closes the database.
 func (r *Runner) Close() error {
 	r.mu.Lock()
 	if r.closed {
@@ -726,7 +1036,8 @@ func (r *Runner) Close() error {
 		r.cancel()
 	}
 	r.mu.Unlock()
-	r.rebuilds.Wait()
+	r.close()
+	r.ops.Wait()
 	r.wg.Wait()
 	return errors.Join(r.read.Close(), r.write.Close())
 }

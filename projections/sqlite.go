@@ -2,9 +2,12 @@ package projections
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -50,6 +53,51 @@ func openDB(path string) (write, read *sql.DB, err error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	return write, read, nil
+}
+
+// scratchCacheKiB is the page cache of a scratch database, in KiB.
+const scratchCacheKiB = 256 << 10
+
+// openScratchDB creates a database at path, deleting whatever was there, for building a read model that
+// is thrown away if the process stops: one connection that holds the file exclusively, keeps its
+// rollback journal in memory, never syncs and has a big page cache. Transactions still roll back, but a
+// crash leaves the file corrupt, which is why nothing opens it again but ATTACH, after it is closed.
+func openScratchDB(path string) (*sql.DB, error) {
+	if err := removeDB(path); err != nil {
+		return nil, err
+	}
+	name := "file:" + (&url.URL{Path: path}).EscapedPath()
+	q := url.Values{"_pragma": {
+		"journal_mode(MEMORY)",
+		"synchronous(OFF)",
+		"locking_mode(EXCLUSIVE)",
+		"temp_store(MEMORY)",
+		fmt.Sprintf("cache_size(%d)", -scratchCacheKiB),
+	}, "_txlock": {"immediate"}}
+	db, err := sql.Open("sqlite", name+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("projections: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// removeDB deletes the database file at path and its journals, if they exist.
+func removeDB(path string) error {
+	var errs []error
+	for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // timeLayout stores instants as fixed-width UTC text, so that they sort and compare as strings.
