@@ -29,6 +29,7 @@ func TestReplay(t *testing.T) {
 			r.RegisterWorkflow(workflows.CaseWorkflow)
 			r.RegisterWorkflow(workflows.RequestWorkflow)
 			r.RegisterWorkflow(workflows.ClocksWorkflow)
+			r.RegisterWorkflow(workflows.BriefingWorkflow)
 			logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, file); err != nil {
 				t.Fatal(err)
