@@ -1,0 +1,470 @@
+// Package directory reads the organisation directory from its file and keeps it current while predmet runs.
+package directory
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"go.uber.org/zap"
+
+	"github.com/predmet/predmet/domain"
+)
+
+// Load reads the organisation directory from the JSON file at path (see deploy/directory/example.json)
+// and validates it (domain.Organisation.Validate). The file is read strictly: a field the directory does
+// not have, a field given twice, a value of the wrong type or anything after the directory's object is
+// an error. A fault in the file is an EINVALID *domain.Error whose Field is the JSON path of the value
+// at fault and whose message starts with the file, line and column, such as
+//
+//	directory.json:12:18: units[3].head.email: "ana@" is not one bare e-mail address such as …
+//
+// A file that cannot be read is an internal error wrapping the operating system's.
+func Load(path string) (*domain.Organisation, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load directory: %w", err)
+	}
+	return parse(path, b)
+}
+
+// parse decodes and validates the directory file b read from path.
+func parse(path string, b []byte) (*domain.Organisation, error) {
+	b = bytes.TrimPrefix(b, []byte("\uFEFF")) // as an editor on Windows may save it
+	d := &decoder{file: path, src: b, dec: json.NewDecoder(bytes.NewReader(b)), pos: map[string]int64{}}
+	d.dec.UseNumber()
+	org := new(domain.Organisation)
+	if err := d.root(reflect.ValueOf(org).Elem()); err != nil {
+		return nil, err
+	}
+	if err := org.Validate(); err != nil {
+		var e *domain.Error
+		if !errors.As(err, &e) {
+			return nil, err
+		}
+		return nil, d.fail(e.Field, d.position(e.Field), "%s", e.Message)
+	}
+	return org, nil
+}
+
+// decoder reads a JSON document into Go values strictly, remembering where each value starts so that
+// errors, its own and Validate's, can name a line and column.
+type decoder struct {
+	file string
+	src  []byte
+	dec  *json.Decoder
+	pos  map[string]int64 // offset of the first byte of each value read, by JSON path
+}
+
+// root reads the whole document into v.
+func (d *decoder) root(v reflect.Value) error {
+	tok, at, err := d.next("")
+	if err == io.EOF {
+		return d.fail("", at, "the file is empty; want a JSON object")
+	} else if err != nil {
+		return err
+	}
+	if err := d.decode("", v, tok, at); err != nil {
+		return err
+	}
+	if _, at, err := d.next(""); err != io.EOF {
+		if err != nil {
+			return err
+		}
+		return d.fail("", at, "more data after the directory's JSON object")
+	}
+	return nil
+}
+
+// next reads the next token and returns it with the offset where it starts. The end of the file is
+// io.EOF; a syntax error is an EINVALID error naming path, and the line and column of the fault.
+func (d *decoder) next(path string) (json.Token, int64, error) {
+	at := d.dec.InputOffset()
+	for at < int64(len(d.src)) && strings.IndexByte(" \t\r\n:,", d.src[at]) >= 0 {
+		at++
+	}
+	tok, err := d.dec.Token()
+	switch {
+	case err == io.EOF:
+		return nil, at, err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, at, d.fail(path, int64(len(d.src)), "%sthe file ends in the middle of the directory", label(path))
+	case err != nil:
+		// The decoder's offsets are not always those of the fault: scan the whole file again.
+		var syntax *json.SyntaxError
+		if errors.As(json.Unmarshal(d.src, new(any)), &syntax) {
+			return nil, at, d.fail(path, max(syntax.Offset-1, 0), "%s%s", label(path), syntax.Error())
+		}
+		return nil, at, d.fail(path, at, "%s%v", label(path), err)
+	}
+	return tok, at, nil
+}
+
+// value reads the next value into v.
+func (d *decoder) value(path string, v reflect.Value) error {
+	tok, at, err := d.next(path)
+	if err == io.EOF {
+		return d.fail(path, at, "%sthe file ends in the middle of the directory", label(path))
+	} else if err != nil {
+		return err
+	}
+	return d.decode(path, v, tok, at)
+}
+
+// decode reads the value that starts with tok, at offset at, into v.
+func (d *decoder) decode(path string, v reflect.Value, tok json.Token, at int64) error {
+	d.pos[path] = at
+	switch v.Kind() {
+	case reflect.Pointer:
+		if tok == nil {
+			v.SetZero()
+			return nil
+		}
+		fresh := reflect.New(v.Type().Elem())
+		if err := d.decode(path, fresh.Elem(), tok, at); err != nil {
+			return err
+		}
+		v.Set(fresh)
+		return nil
+	case reflect.String:
+		s, ok := tok.(string)
+		if !ok {
+			return d.fail(path, at, "%swant a string, not %s", label(path), describe(tok))
+		}
+		v.SetString(s)
+		return nil
+	case reflect.Struct:
+		if tok != json.Delim('{') {
+			return d.fail(path, at, "%swant an object, not %s", label(path), describe(tok))
+		}
+		given := map[string]bool{}
+		for d.dec.More() {
+			key, keyAt, err := d.next(path)
+			if err != nil {
+				return err
+			}
+			name := key.(string) // a JSON object's keys are strings, or the decoder fails
+			field, ok := fieldByJSONName(v, name)
+			if !ok {
+				return d.fail(join(path, name), keyAt, "%sunknown field %q (fields are %s)", label(path), name, strings.Join(jsonNames(v.Type()), ", "))
+			} else if given[name] {
+				return d.fail(join(path, name), keyAt, "%sthe field %q is given twice", label(path), name)
+			}
+			given[name] = true
+			if err := d.value(join(path, name), field); err != nil {
+				return err
+			}
+		}
+		return d.end(path)
+	case reflect.Slice:
+		if tok == nil {
+			v.SetZero()
+			return nil
+		} else if tok != json.Delim('[') {
+			return d.fail(path, at, "%swant a list, not %s", label(path), describe(tok))
+		}
+		list := reflect.MakeSlice(v.Type(), 0, 4)
+		for i := 0; d.dec.More(); i++ {
+			item := reflect.New(v.Type().Elem()).Elem()
+			if err := d.value(fmt.Sprintf("%s[%d]", path, i), item); err != nil {
+				return err
+			}
+			list = reflect.Append(list, item)
+		}
+		v.Set(list)
+		return d.end(path)
+	case reflect.Map:
+		if tok == nil {
+			v.SetZero()
+			return nil
+		} else if tok != json.Delim('{') {
+			return d.fail(path, at, "%swant an object, not %s", label(path), describe(tok))
+		}
+		m := reflect.MakeMap(v.Type())
+		for d.dec.More() {
+			key, keyAt, err := d.next(path)
+			if err != nil {
+				return err
+			}
+			name := key.(string)
+			k := reflect.ValueOf(name).Convert(v.Type().Key())
+			if m.MapIndex(k).IsValid() {
+				return d.fail(join(path, name), keyAt, "%sthe key %q is given twice", label(path), name)
+			}
+			item := reflect.New(v.Type().Elem()).Elem()
+			if err := d.value(join(path, name), item); err != nil {
+				return err
+			}
+			m.SetMapIndex(k, item)
+		}
+		v.Set(m)
+		return d.end(path)
+	}
+	return d.fail(path, at, "%sa %s cannot be read", label(path), v.Type()) // a programming error
+}
+
+// end reads the closing delimiter of an object or list whose values have been read.
+func (d *decoder) end(path string) error {
+	_, at, err := d.next(path)
+	if err == io.EOF {
+		return d.fail(path, at, "%sthe file ends in the middle of the directory", label(path))
+	}
+	return err
+}
+
+// fail returns the EINVALID error for the value at path, which starts at offset at.
+func (d *decoder) fail(path string, at int64, format string, args ...any) error {
+	line, col := d.lineCol(at)
+	return domain.FieldErrorf(path, "%s:%d:%d: %s", d.file, line, col, fmt.Sprintf(format, args...))
+}
+
+// position returns where the value at path starts, or its nearest enclosing value that the file
+// holds (a missing field's object).
+func (d *decoder) position(path string) int64 {
+	for {
+		if at, ok := d.pos[path]; ok {
+			return at
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return d.pos[""]
+		}
+		path = path[:i]
+	}
+}
+
+// lineCol turns an offset into a line and a column, both counted from 1, the column in characters.
+func (d *decoder) lineCol(at int64) (line, col int) {
+	before := d.src[:min(at, int64(len(d.src)))]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	return line, 1 + utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:])
+}
+
+// label is what an error message starts with for the value at path.
+func label(path string) string {
+	if path == "" {
+		return ""
+	}
+	return path + ": "
+}
+
+// join returns the path of the field name of the value at path.
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// describe says what a JSON token is, for an error message.
+func describe(tok json.Token) string {
+	switch t := tok.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("the string %q", t)
+	case json.Number:
+		return "the number " + t.String()
+	case bool:
+		return fmt.Sprint(t)
+	case json.Delim:
+		if t == '{' {
+			return "an object"
+		}
+		return "a list"
+	}
+	return fmt.Sprint(tok)
+}
+
+// fieldByJSONName returns the field of the struct v whose JSON name is name.
+func fieldByJSONName(v reflect.Value, name string) (reflect.Value, bool) {
+	for i := range v.NumField() {
+		if jsonName(v.Type().Field(i)) == name {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// jsonNames returns the JSON names of the fields of the struct type t.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		if name := jsonName(t.Field(i)); name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// jsonName returns the name under which encoding/json writes the field ("" for none).
+func jsonName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return ""
+	case "":
+		return f.Name
+	}
+	return name
+}
+
+// DefaultWatchInterval is how often Watch looks at the file when given no interval.
+const DefaultWatchInterval = 5 * time.Second
+
+// racyWindow is how long after a file's modification time a write may leave its time and size
+// unchanged (file systems that keep times to the second or two): until then, Watch hashes the file
+// on every look.
+const racyWindow = 2 * time.Second
+
+// Holder holds the organisation directory in force and replaces it when its file changes. Reading it
+// (Current) takes no lock; Reload and Watch replace it only with a directory that loads and validates.
+// It is safe for concurrent use.
+type Holder struct {
+	path   string
+	logger *zap.Logger
+	cur    atomic.Pointer[domain.Organisation]
+
+	mu      sync.Mutex // serialises looks at the file; guards what follows
+	seen    fileState  // the file as last read, whether it loaded or not
+	readAt  time.Time  // when it was last read
+	loaded  [sha256.Size]byte
+	missing bool // the file could not be found at the last look
+}
+
+// fileState is what Watch compares to tell whether the file changed.
+type fileState struct {
+	modTime time.Time
+	size    int64
+	sum     [sha256.Size]byte
+}
+
+// Open loads the directory from the file at path and returns a holder of it; see Load for the errors.
+// A nil logger logs nothing.
+func Open(path string, logger *zap.Logger) (*Holder, error) {
+	if logger == nil {
+		logger = zap.NewNop()
+	}
+	h := &Holder{path: path, logger: logger.Named("directory")}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.reload(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Current returns the directory in force. It is never nil and must not be changed.
+func (h *Holder) Current() *domain.Organisation {
+	return h.cur.Load()
+}
+
+// Reload reads the file again and puts its directory in force. If the file cannot be read or does
+// not load and validate, the directory in force stays, and Reload logs and returns the error (see
+// Load).
+func (h *Holder) Reload() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.reload()
+}
+
+// reload reads the file, remembers what it saw, and puts the directory in force if it is valid.
+func (h *Holder) reload() error {
+	fi, err := os.Stat(h.path) // before reading: a change after it shows at the next look
+	if err != nil {
+		h.missing = true
+		h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
+		return fmt.Errorf("load directory: %w", err)
+	}
+	h.readAt = time.Now()
+	b, err := os.ReadFile(h.path)
+	if err != nil {
+		h.missing = true
+		h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
+		return fmt.Errorf("load directory: %w", err)
+	}
+	h.missing = false
+	h.seen = fileState{modTime: fi.ModTime(), size: fi.Size(), sum: sha256.Sum256(b)}
+	org, err := parse(h.path, b)
+	if err != nil {
+		h.logger.Error("directory file invalid; keeping the directory in force", zap.String("path", h.path),
+			zap.String("error", domain.ErrorMessage(err)))
+		return err
+	}
+	h.cur.Store(org)
+	h.loaded = h.seen.sum
+	h.logger.Info("directory loaded", zap.String("path", h.path), zap.Int("units", len(org.Units)),
+		zap.Int("officers", len(org.Department.Officers)), zap.String("sha256", hex.EncodeToString(h.loaded[:8])))
+	return nil
+}
+
+// Watch looks at the file every interval (DefaultWatchInterval if not positive) until ctx is done, and
+// reloads the directory when the file changed: its modification time or size, or, while either may
+// lag behind a write, its content's hash. A change to content already seen (the file touched, or
+// restored) reloads nothing; a file that is invalid or gone is logged once and the directory in force
+// stays until the file changes again.
+func (h *Holder) Watch(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = DefaultWatchInterval
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			h.look()
+		}
+	}
+}
+
+// look reloads the directory if the file changed since it was last read.
+func (h *Holder) look() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fi, err := os.Stat(h.path)
+	if err != nil {
+		if !h.missing {
+			h.missing = true
+			h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
+		}
+		return
+	}
+	changed := h.missing || !fi.ModTime().Equal(h.seen.modTime) || fi.Size() != h.seen.size
+	if !changed && h.readAt.Sub(fi.ModTime()) >= racyWindow {
+		return
+	}
+	readAt := time.Now()
+	b, err := os.ReadFile(h.path)
+	if err != nil {
+		if !h.missing {
+			h.missing = true
+			h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
+		}
+		return
+	}
+	sum := sha256.Sum256(b)
+	if sum == h.seen.sum {
+		// The content was seen: touched, restored, or unchanged within the racy window.
+		h.missing, h.readAt = false, readAt
+		h.seen.modTime, h.seen.size = fi.ModTime(), fi.Size()
+		return
+	}
+	_ = h.reload() // logged there
+}
