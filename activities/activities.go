@@ -33,6 +33,11 @@ type Activities struct {
 	Location *time.Location
 	// Signaler reaches running workflows (the Temporal client), to tell every case of a global clock change.
 	Signaler Signaler
+	// Mailer hands notifications' messages over, and Composer writes them (Deliver).
+	Mailer   Mailer
+	Composer Composer
+	// ReadModels answers the queries the mayor's daily briefing is composed from.
+	ReadModels domain.ReadModels
 
 	// registerMu serialises number claims within this process, so that concurrent intakes do not race
 	// each other for the same revision of a register stream; the store's exact-revision check still

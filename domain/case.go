@@ -197,6 +197,8 @@ type Case struct {
 	Reason      string `json:"reason,omitempty"`
 	// Reports are the years whose programme report was submitted.
 	Reports []int `json:"reports,omitempty"`
+	// Undelivered lists the messages about the case that could not be delivered, for staff to act on.
+	Undelivered []CaseNotificationFailed `json:"undelivered,omitempty"`
 	// GlobalClocks is the revision of the "clocks" stream last applied to the case's clock.
 	GlobalClocks uint64 `json:"globalClocks,omitempty"`
 	// Version is the number of events folded: the stream's next expected revision.

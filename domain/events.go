@@ -38,6 +38,7 @@ const (
 	EventClocksSuspended        = "ClocksSuspended"
 	EventClocksResumed          = "ClocksResumed"
 	EventNotificationQueued     = "NotificationQueued"
+	EventBriefingComposed       = "BriefingComposed"
 )
 
 // Event is a fact that happened to a case or to the register. Its JSON form is the stored event's data.
@@ -76,6 +77,16 @@ var eventTypes = map[string]func() Event{
 	EventClocksSuspended:        func() Event { return &ClocksSuspended{} },
 	EventClocksResumed:          func() Event { return &ClocksResumed{} },
 	EventNotificationQueued:     func() Event { return &NotificationQueued{} },
+	EventBriefingComposed:       func() Event { return &BriefingComposed{} },
+
+	EventNotificationAttempted:     func() Event { return &NotificationAttempted{} },
+	EventNotificationSent:          func() Event { return &NotificationSent{} },
+	EventNotificationAttemptFailed: func() Event { return &NotificationAttemptFailed{} },
+	EventNotificationFailed:        func() Event { return &NotificationFailed{} },
+	EventNotificationUncertain:     func() Event { return &NotificationUncertain{} },
+	EventNotificationSkipped:       func() Event { return &NotificationSkipped{} },
+	EventCaseNotificationFailed:    func() Event { return &CaseNotificationFailed{} },
+	EventSubmitterContactCorrected: func() Event { return &SubmitterContactCorrected{} },
 }
 
 // IsKnownEventType reports whether typ is an event type this version of predmet registers.

@@ -197,7 +197,17 @@ type NotificationQueued struct {
 	DueAt      time.Time        `json:"dueAt"`
 	Generation int              `json:"generation"`
 	At         time.Time        `json:"at"`
+	// Recipient is the staff user the message is for (the officer of an assignment or an overdue
+	// notice); empty when the kind decides (the submitter, the sector's ladder, the mayor's cabinet).
+	Recipient string `json:"recipient,omitempty"`
+	// Date is the day a briefing or a digest is for.
+	Date Date `json:"date,omitzero"`
+	// ResendOf is the notification this one sends again, after staff corrected an address.
+	ResendOf string `json:"resendOf,omitempty"`
 }
+
+// CaseBound reports whether the notification is about one case (false for briefings and digests).
+func (n *NotificationQueued) CaseBound() bool { return n.CaseID != "" }
 
 // EventType implements Event.
 func (*CaseAssigned) EventType() string { return EventCaseAssigned }
@@ -354,6 +364,8 @@ func (c *Case) applyLifecycle(e Event) {
 	case *YearlyReportSubmitted:
 		c.Documents = append(c.Documents, e.Document)
 		c.Reports = append(c.Reports, e.Year)
+	default:
+		c.applyNotification(e)
 	}
 }
 

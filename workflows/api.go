@@ -78,6 +78,9 @@ const (
 	RequestChangeSignal = "request-change"
 	// ClocksSignal tells a case that every clock was suspended or resumed; its argument is a ClocksChange.
 	ClocksSignal = "clocks"
+	// CaseNoteSignal tells a case something to record that happened outside it: a message about it that
+	// could not be delivered, or the submitter's corrected address; its argument is a CaseNote.
+	CaseNoteSignal = "note"
 )
 
 // RequestWorkflowID returns the workflow ID of the child workflow that chases a case's request.
@@ -113,6 +116,25 @@ type RequestChange struct {
 	Generation int
 	Sector     string
 	DueAt      time.Time
+}
+
+// CaseNote is what CaseNoteSignal carries: exactly one of its events, with the key that makes a repeated
+// signal record nothing new.
+type CaseNote struct {
+	Key     string
+	Failed  *domain.CaseNotificationFailed
+	Contact *domain.SubmitterContactCorrected
+}
+
+// Event returns the note's event, or nil for an empty note.
+func (n CaseNote) Event() domain.Event {
+	switch {
+	case n.Failed != nil:
+		return n.Failed
+	case n.Contact != nil:
+		return n.Contact
+	}
+	return nil
 }
 
 // ClocksChange is a suspension or resumption of every clock, as recorded in domain.ClocksStream.

@@ -347,6 +347,7 @@ func (w *caseWorkflow) receiveSignals(ctx workflow.Context) {
 	ctx = workflow.WithLocalActivityOptions(ctx, localOptions)
 	facts := workflow.GetSignalChannel(ctx, RequestFactSignal)
 	clocks := workflow.GetSignalChannel(ctx, ClocksSignal)
+	notes := workflow.GetSignalChannel(ctx, CaseNoteSignal)
 	for {
 		s := workflow.NewSelector(ctx)
 		s.AddReceive(facts, func(c workflow.ReceiveChannel, _ bool) {
@@ -365,6 +366,15 @@ func (w *caseWorkflow) receiveSignals(ctx workflow.Context) {
 			defer func() { w.busy-- }()
 			if err := w.onClocks(ctx, change); err != nil {
 				workflow.GetLogger(ctx).Error("Global clock change not recorded", "revision", change.Revision, "error", err)
+			}
+		})
+		s.AddReceive(notes, func(c workflow.ReceiveChannel, _ bool) {
+			var note CaseNote
+			c.Receive(ctx, &note)
+			w.busy++
+			defer func() { w.busy-- }()
+			if err := w.onNote(ctx, note); err != nil {
+				workflow.GetLogger(ctx).Error("Case note not recorded", "key", note.Key, "error", err)
 			}
 		})
 		s.Select(ctx)
@@ -398,6 +408,27 @@ func (w *caseWorkflow) onFact(ctx workflow.Context, f RequestFact) error {
 		return nil
 	}
 	return w.recordLocked(ctx, domain.SystemActor, fmt.Sprintf("%s/%s/%d", f.RequestID, f.Kind, f.Step), e)
+}
+
+// onNote records a note from outside the case once: a failed message is recorded once per
+// notification, and any note once per key.
+func (w *caseWorkflow) onNote(ctx workflow.Context, n CaseNote) error {
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	e := n.Event()
+	if e == nil || n.Key == "" {
+		return nil
+	}
+	if n.Failed != nil {
+		for _, u := range w.state.Undelivered {
+			if u.NotificationID == n.Failed.NotificationID {
+				return nil
+			}
+		}
+	}
+	return w.recordLocked(ctx, domain.SystemActor, "note/"+n.Key, e)
 }
 
 // onClocks applies a suspension or resumption of every clock to the case's clock, once.
@@ -443,7 +474,10 @@ func (w *caseWorkflow) end(ctx workflow.Context) error {
 		}
 	}
 	w.mu.Unlock()
-	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.busy == 0 })
+	// Notes are recorded even on an ended case (a failed answer is reported after it closed); the
+	// signal goroutine takes them before the workflow completes.
+	notes := workflow.GetSignalChannel(ctx, CaseNoteSignal)
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.busy == 0 && notes.Len() == 0 })
 }
 
 // continueAsNewDue reports whether the history has grown long enough to start afresh.
@@ -463,8 +497,9 @@ func (w *caseWorkflow) continueAsNewDue(ctx workflow.Context) bool {
 func (w *caseWorkflow) continueAsNew(ctx workflow.Context) error {
 	facts := workflow.GetSignalChannel(ctx, RequestFactSignal)
 	clocks := workflow.GetSignalChannel(ctx, ClocksSignal)
+	notes := workflow.GetSignalChannel(ctx, CaseNoteSignal)
 	err := workflow.Await(ctx, func() bool {
-		return workflow.AllHandlersFinished(ctx) && w.busy == 0 && facts.Len() == 0 && clocks.Len() == 0
+		return workflow.AllHandlersFinished(ctx) && w.busy == 0 && facts.Len() == 0 && clocks.Len() == 0 && notes.Len() == 0
 	})
 	if err != nil {
 		return err

@@ -16,6 +16,9 @@ func NewWorker(c client.Client, acts *activities.Activities) worker.Worker {
 	w.RegisterWorkflow(CaseWorkflow)
 	w.RegisterWorkflow(RequestWorkflow)
 	w.RegisterWorkflow(ClocksWorkflow)
+	w.RegisterWorkflow(BriefingWorkflow)
+	w.RegisterWorkflow(DeliveryWorkflow)
+	w.RegisterWorkflow(DigestWorkflow)
 	w.RegisterActivity(acts)
 	return w
 }
