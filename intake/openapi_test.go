@@ -81,9 +81,6 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("%s is documented but not routed", op)
 		}
 	}
-	if len(routed) != 12 {
-		t.Errorf("%d routes: %v", len(routed), slices.Sorted(maps.Keys(routed)))
-	}
 
 	t.Run("OpenCaseResponses", func(t *testing.T) {
 		op := doc.Paths["/api/v1/cases"]["post"]

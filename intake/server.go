@@ -36,6 +36,21 @@ type Server struct {
 	// Clocks stops and restarts every case's clock at once (/api/v1/clocks). Nil makes those routes
 	// answer 500.
 	Clocks domain.ClockService
+	// ReadModels answers the read side's routes: the case list, the due-date tracker, the sectors'
+	// inboxes, the escalations and the statistics. Nil makes those routes answer 500 (a mistake in
+	// wiring, logged as an internal error), after checking their query strings.
+	ReadModels domain.ReadModels
+	// Briefings serves the mayor's daily briefings (/api/v1/briefings). Nil makes those routes answer 500.
+	Briefings domain.BriefingService
+	// Outbox lists the notifications and sends again what failed (/api/v1/outbox). Nil makes those
+	// routes answer 500.
+	Outbox domain.OutboxService
+	// Projections watches, rebuilds and checks the read models (/api/v1/projections); Directory reloads
+	// the organisation directory (/api/v1/directory/reload). Nil makes those routes answer 500.
+	Projections ProjectionAdmin
+	Directory   DirectoryAdmin
+	// Metrics, if set, serves GET /metrics (Prometheus), without authentication.
+	Metrics http.Handler
 	// Policies are the policies of the case kinds, shown by GET /api/v1/kinds; nil means
 	// domain.DefaultPolicies().
 	Policies domain.Policies
@@ -69,6 +84,9 @@ func (s *Server) router() *mux.Router {
 	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
 	r.HandleFunc("/api/v1/openapi.json", s.handleOpenAPI).Methods(http.MethodGet)
+	if s.Metrics != nil {
+		r.Handle("/metrics", s.Metrics).Methods(http.MethodGet)
+	}
 
 	// Authenticated routes, all under /api/v1. The subrouter has no path prefix of its own, and its
 	// routes carry the whole path: with a prefix, gorilla/mux v1.8.1 loses a method mismatch on one
@@ -78,6 +96,10 @@ func (s *Server) router() *mux.Router {
 	s.registerCaseRoutes(api)
 	s.registerClockRoutes(api)
 	s.registerKindRoutes(api)
+	s.registerBriefingRoutes(api)
+	s.registerReadRoutes(api)
+	s.registerOutboxRoutes(api)
+	s.registerAdminRoutes(api)
 	return r
 }
 

@@ -436,10 +436,10 @@ func TestNotFound(t *testing.T) {
 		req := ts.NewRequest(t, adminEN, http.MethodDelete, "/api/v1/cases", "")
 		resp, body := ts.Do(t, req)
 		p := assertProblem(t, resp, body, http.StatusMethodNotAllowed, "")
-		if got := resp.Header.Get("Allow"); got != "POST" {
-			t.Errorf("Allow = %q, want POST", got)
+		if got := resp.Header.Get("Allow"); got != "GET, POST" {
+			t.Errorf("Allow = %q, want GET, POST", got)
 		}
-		if want := "Методот DELETE не е дозволен овде; дозволени се: POST."; p.Detail != want {
+		if want := "Методот DELETE не е дозволен овде; дозволени се: GET, POST."; p.Detail != want {
 			t.Errorf("detail = %q, want %q", p.Detail, want)
 		}
 		for path, allow := range map[string]string{"/api/v1/cases/" + uuid.NewString(): "GET", "/healthz": "GET"} {
