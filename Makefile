@@ -8,7 +8,7 @@ WORKFLOWCHECK_VERSION := v0.6.0
 
 ## run: everything in one process on the embedded default (data in ./data)
 run: build
-	$(BIN)/predmet dev
+	$(BIN)/predmet dev --directory-file deploy/directory/example.json
 
 ## build: the predmet binary in ./bin
 build:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +71,35 @@ type Config struct {
 	HistoryLimit int
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+
+	// BriefingAt and DigestAt are when, in Location, the daily briefing and the weekly digest go out
+	// ("07:30"); the calendar skips non-working days.
+	BriefingAt string
+	DigestAt   string
+	// VeryOverdueDays is how many calendar days past its due date an open case counts as very overdue.
+	VeryOverdueDays int
+
+	// DirectoryFile is the organisation directory: units, heads, deputies, ladders, officers, cabinet.
+	DirectoryFile string
+	// TemplatesDir holds the municipality's own message templates, replacing the built-in ones by name.
+	TemplatesDir string
+	// BaseURL is where staff reach predmet, for the links in messages.
+	BaseURL string
+	// SMTP sends e-mail for real when SMTP.Host is set; otherwise messages go to the outbox.
+	SMTP SMTPConfig
+	// MailFrom is the sender of every message; MailReplyTo where replies go.
+	MailFrom    string
+	MailReplyTo string
+}
+
+// SMTPConfig is the mail server messages are handed to.
+type SMTPConfig struct {
+	Host     string
+	Port     int
+	Security string // none, starttls or tls
+	Username string
+	Password string
+	CAFile   string
 }
 
 // DefaultConfig returns the embedded default.
@@ -87,6 +117,11 @@ func DefaultConfig() Config {
 		Unit:              "08",
 		Location:          "Europe/Skopje",
 		LogLevel:          "info",
+		BriefingAt:        "07:30",
+		DigestAt:          "08:00",
+		VeryOverdueDays:   10,
+		SMTP:              SMTPConfig{Port: 587, Security: "starttls"},
+		MailFrom:          "predmet@localhost",
 	}
 }
 
@@ -119,6 +154,20 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.HistoryLimit, "history-limit", c.HistoryLimit, "history length after which a case's workflow continues as new (0: 10000)")
 	fs.StringVar(&c.PetitionClock, "petition-clock", c.PetitionClock, "override the petition clock (60d, 15wd, 48h, 30m)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.StringVar(&c.BriefingAt, "briefing-at", c.BriefingAt, "time of the mayor's daily briefing on working days (HH:MM, in --location)")
+	fs.StringVar(&c.DigestAt, "digest-at", c.DigestAt, "time of the weekly digest on the first working day of the week (HH:MM)")
+	fs.IntVar(&c.VeryOverdueDays, "very-overdue-days", c.VeryOverdueDays, "calendar days past the due date after which an open case is very overdue")
+	fs.StringVar(&c.DirectoryFile, "directory-file", c.DirectoryFile, "organisation directory JSON (units, heads, deputies, ladders, officers; see deploy/directory)")
+	fs.StringVar(&c.TemplatesDir, "templates", c.TemplatesDir, "directory of message templates replacing the built-in ones by file name (see notify/templates)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "where staff reach predmet, for links in messages (e.g. https://predmet.opstina.mk)")
+	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "mail server; empty: messages go to the outbox (GET /api/v1/outbox)")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "mail server port")
+	fs.StringVar(&c.SMTP.Security, "smtp-security", c.SMTP.Security, "none, starttls or tls (implicit TLS, usually port 465)")
+	fs.StringVar(&c.SMTP.Username, "smtp-username", c.SMTP.Username, "mail server user (AUTH PLAIN, only over TLS)")
+	fs.StringVar(&c.SMTP.Password, "smtp-password", c.SMTP.Password, "mail server password (prefer PREDMET_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTP.CAFile, "smtp-ca-file", c.SMTP.CAFile, "CA certificate (PEM) of the mail server, if not a public one")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "sender address of every message (\"Name <addr>\" or addr)")
+	fs.StringVar(&c.MailReplyTo, "mail-reply-to", c.MailReplyTo, "Reply-To address of every message")
 }
 
 // LoadEnv sets every flag of fs whose environment variable (PREDMET_ and the flag's name in capitals,
@@ -173,6 +222,22 @@ func (c *Config) Validate() error {
 	}
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return fmt.Errorf("--temporal-tls-cert and --temporal-tls-key go together")
+	}
+	for _, at := range []struct{ name, value string }{{"--briefing-at", c.BriefingAt}, {"--digest-at", c.DigestAt}} {
+		if _, _, err := domain.ParseBriefingTime(at.value); err != nil {
+			return fmt.Errorf("%s: %s", at.name, domain.ErrorMessage(err))
+		}
+	}
+	if c.VeryOverdueDays < 1 {
+		return fmt.Errorf("--very-overdue-days %d: use at least 1", c.VeryOverdueDays)
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("--mail-from %q is not an e-mail address", c.MailFrom)
+	}
+	if c.MailReplyTo != "" {
+		if _, err := mail.ParseAddress(c.MailReplyTo); err != nil {
+			return fmt.Errorf("--mail-reply-to %q is not an e-mail address", c.MailReplyTo)
+		}
 	}
 	if c.Retention < 24*time.Hour {
 		return fmt.Errorf("retention %s is below one day, the least Temporal accepts", c.Retention)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/mail"
 	"os"
 	"strings"
 	"sync"
@@ -20,11 +21,13 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/predmet/predmet/activities"
+	"github.com/predmet/predmet/directory"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
 	"github.com/predmet/predmet/eventstore/kurrentdb"
 	"github.com/predmet/predmet/eventstore/sqlite"
 	"github.com/predmet/predmet/intake"
+	"github.com/predmet/predmet/notify"
 	"github.com/predmet/predmet/projections"
 	"github.com/predmet/predmet/workflows"
 )
@@ -39,9 +42,14 @@ type Engine struct {
 	store    domain.EventStore
 	worker   worker.Worker
 	runner   *projections.Runner
-	cases    *projections.CaseIndex
-	http     *http.Server
-	apiAddr  string
+	cases    *projections.Casework
+	outbox   *projections.Notifications
+	mailbox  *notify.Outbox // the messages, when no mail server is configured
+	dir      *directory.Holder
+	// stopWatch stops watching the directory's file.
+	stopWatch context.CancelFunc
+	http      *http.Server
+	apiAddr   string
 
 	// DevToken is the staff token of the embedded default's dev user ("" otherwise).
 	DevToken string
@@ -93,23 +101,18 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 	runCtx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 
-	if cfg.has(RoleWorker) {
-		calendar, err := loadCalendar(cfg.CalendarFile)
-		if err != nil {
-			closeListener(apiListener)
-			return nil, err
-		}
-		acts := &activities.Activities{Store: e.store, Calendar: calendar, Location: loc, Signaler: e.client}
-		e.worker = workflows.NewWorker(e.client, acts)
-		if err := e.worker.Start(); err != nil {
-			closeListener(apiListener)
-			return nil, fmt.Errorf("start worker: %w", err)
-		}
-	}
-
 	if cfg.has(RoleProjections) {
-		e.cases = projections.NewCaseIndex()
-		if e.runner, err = projections.OpenRunner(cfg.path("projections.db"), e.store, logger.Named("projections"), e.cases); err != nil {
+		e.cases = projections.NewCasework(e.store, projections.CaseworkOptions{Location: loc, VeryOverdueDays: cfg.VeryOverdueDays})
+		e.outbox = &projections.Notifications{}
+		if e.client != nil {
+			// Where a Temporal client is at hand, the live outbox also dispatches: it queues the messages
+			// that case events call for and starts the delivery of every queued one (both idempotent).
+			e.outbox.Queue = func(ctx context.Context, n domain.NotificationQueued) error {
+				return domain.QueueNotification(ctx, e.store, n)
+			}
+			e.outbox.Start = func(ctx context.Context, id string) error { return workflows.StartDelivery(ctx, e.client, id) }
+		}
+		if e.runner, err = projections.OpenRunner(cfg.path("projections.db"), e.store, logger.Named("projections"), e.cases, e.outbox); err != nil {
 			closeListener(apiListener)
 			return nil, err
 		}
@@ -122,8 +125,15 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 		}()
 	}
 
+	if cfg.has(RoleWorker) {
+		if err := e.startWorker(ctx, loc); err != nil {
+			closeListener(apiListener)
+			return nil, err
+		}
+	}
+
 	if cfg.has(RoleAPI) {
-		if err := e.startAPI(apiListener); err != nil {
+		if err := e.startAPI(apiListener, loc); err != nil {
 			closeListener(apiListener)
 			return nil, err
 		}
@@ -244,7 +254,122 @@ func loadCalendar(path string) (*domain.Calendar, error) {
 	return domain.NewCalendar(days), nil
 }
 
-func (e *Engine) startAPI(l net.Listener) error {
+// startWorker starts the Temporal worker with the activities' dependencies: the calendar, the read models
+// (when this process runs the projections), the organisation directory, the templates and the mail
+// sender (SMTP, or the outbox without a mail server); and it creates the daily schedules.
+func (e *Engine) startWorker(ctx context.Context, loc *time.Location) error {
+	cfg := e.cfg
+	calendar, err := loadCalendar(cfg.CalendarFile)
+	if err != nil {
+		return err
+	}
+	mailer, err := e.openMailer()
+	if err != nil {
+		return err
+	}
+	if e.dir, err = e.openDirectory(); err != nil {
+		return err
+	}
+	templates, err := notify.LoadTemplates(notify.TemplateOptions{Dir: cfg.TemplatesDir, Location: loc, Municipality: e.municipality()})
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	from, _ := mail.ParseAddress(cfg.MailFrom)
+	var replyTo mail.Address
+	if cfg.MailReplyTo != "" {
+		a, _ := mail.ParseAddress(cfg.MailReplyTo)
+		replyTo = *a
+	}
+	var readModels domain.ReadModels
+	if e.cases != nil {
+		readModels = e.cases
+	}
+	acts := &activities.Activities{
+		Store: e.store, Calendar: calendar, Location: loc, Signaler: e.client, ReadModels: readModels, Mailer: mailer,
+		Composer: &activities.MailComposer{
+			Mail:      &notify.Composer{Templates: templates, From: *from, ReplyTo: replyTo},
+			Directory: e.directory, Store: e.store, ReadModels: readModels, Location: loc, BaseURL: cfg.BaseURL,
+		},
+	}
+	e.worker = workflows.NewWorker(e.client, acts)
+	if err := e.worker.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	if err := workflows.EnsureBriefingSchedule(ctx, e.client, cfg.BriefingAt, loc); err != nil {
+		return fmt.Errorf("briefing schedule: %w", err)
+	}
+	if err := workflows.EnsureDigestSchedule(ctx, e.client, cfg.DigestAt, loc); err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
+	}
+	return nil
+}
+
+// openMailer returns the SMTP sender when a mail server is configured, else the outbox in the data
+// directory, which staff read through GET /api/v1/outbox.
+func (e *Engine) openMailer() (activities.Mailer, error) {
+	cfg := e.cfg
+	if cfg.SMTP.Host == "" {
+		if e.mailbox == nil {
+			o, err := notify.OpenOutbox(cfg.path("outbox.db"), e.logger.Named("outbox"))
+			if err != nil {
+				return nil, fmt.Errorf("outbox: %w", err)
+			}
+			e.mailbox = o
+		}
+		return e.mailbox, nil
+	}
+	s, err := notify.NewSMTP(notify.SMTPConfig{
+		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: notify.Security(cfg.SMTP.Security), Username: cfg.SMTP.Username,
+		Password: cfg.SMTP.Password, CAFile: cfg.SMTP.CAFile, From: cfg.MailFrom, ReplyTo: cfg.MailReplyTo,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("SMTP: %w", err)
+	}
+	return s, nil
+}
+
+// openDirectory loads the organisation directory and watches its file, or returns nil without one:
+// messages to staff then fail, visibly, for want of an address.
+func (e *Engine) openDirectory() (*directory.Holder, error) {
+	if e.dir != nil || e.cfg.DirectoryFile == "" {
+		return e.dir, nil
+	}
+	h, err := directory.Open(e.cfg.DirectoryFile, e.logger.Named("directory"))
+	if err != nil {
+		return nil, fmt.Errorf("organisation directory: %s", domain.ErrorMessage(err))
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		h.Watch(runCtx, 0)
+	}()
+	e.stopWatch = cancel
+	return h, nil
+}
+
+// directory returns the organisation directory in force, or nil.
+func (e *Engine) directory() *domain.Organisation {
+	if e.dir == nil {
+		return nil
+	}
+	return e.dir.Current()
+}
+
+// municipality returns the municipality's names from the directory, for the templates.
+func (e *Engine) municipality() map[domain.Language]string {
+	org := e.directory()
+	if org == nil {
+		return nil
+	}
+	return map[domain.Language]string{
+		domain.Macedonian: org.Municipality.In(domain.Macedonian),
+		domain.Albanian:   org.Municipality.In(domain.Albanian),
+		domain.English:    org.Municipality.In(domain.English),
+	}
+}
+
+func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 	staff, err := e.loadStaff()
 	if err != nil {
 		return err
@@ -253,7 +378,19 @@ func (e *Engine) startAPI(l net.Listener) error {
 	if err != nil {
 		return err
 	}
+	outbox := &workflows.OutboxService{Store: e.store, Notes: (&activities.Activities{Store: e.store, Signaler: e.client}).NoteOnCase}
+	if e.cfg.SMTP.Host == "" {
+		if _, err := e.openMailer(); err != nil {
+			return err
+		}
+		outbox.Outbox = e.mailbox
+	}
+	if e.dir, err = e.openDirectory(); err != nil {
+		return err
+	}
 	server := &intake.Server{
+		Briefings: &workflows.BriefingService{Client: e.client, Store: e.store, Location: loc},
+		Metrics:   metricsHandler(e.runner),
 		Cases: &workflows.Service{
 			Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies, HistoryLimit: e.cfg.HistoryLimit,
 		},
@@ -262,12 +399,20 @@ func (e *Engine) startAPI(l net.Listener) error {
 		Staff:    staff,
 		Logger:   e.logger.Named("api"),
 		Ready:    e.ready,
+		Outbox:   outbox,
 		ReadyDetails: func(ctx context.Context) map[string]any {
 			if e.runner == nil {
 				return nil
 			}
 			return map[string]any{"projections": e.runner.Lag(ctx)}
 		},
+	}
+	if e.runner != nil {
+		server.ReadModels, server.Projections = e.cases, projectionAdmin{e.runner}
+		outbox.Notifications = e.outbox
+	}
+	if e.dir != nil {
+		server.Directory = e.dir
 	}
 	e.http = &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.wg.Add(1)
@@ -364,8 +509,8 @@ func (e *Engine) Store() domain.EventStore { return e.store }
 // Projections returns the projection runner, or nil without the projections role.
 func (e *Engine) Projections() *projections.Runner { return e.runner }
 
-// CaseIndex returns the case index read model, or nil without the projections role.
-func (e *Engine) CaseIndex() *projections.CaseIndex { return e.cases }
+// Casework returns the read models of the cases, or nil without the projections role.
+func (e *Engine) Casework() *projections.Casework { return e.cases }
 
 // Stop stops every role and closes every adapter, the API first so that no request is cut short.
 func (e *Engine) Stop(ctx context.Context) {
@@ -382,10 +527,18 @@ func (e *Engine) Stop(ctx context.Context) {
 	if e.cancel != nil {
 		e.cancel()
 	}
+	if e.stopWatch != nil {
+		e.stopWatch()
+	}
 	e.wg.Wait()
 	if e.runner != nil {
 		if err := e.runner.Close(); err != nil {
 			e.logger.Warn("projections close", zap.Error(err))
+		}
+	}
+	if e.mailbox != nil {
+		if err := e.mailbox.Close(); err != nil {
+			e.logger.Warn("outbox close", zap.Error(err))
 		}
 	}
 	if e.client != nil {

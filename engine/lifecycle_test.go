@@ -57,7 +57,8 @@ func staffClients(t *testing.T, dir string) (func(*engine.Config), func(e *engin
 	if err := os.WriteFile(policies, []byte(testPolicies), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	change := func(c *engine.Config) { c.StaffFile, c.PoliciesFile = staff, policies }
+	directory := writeTestDirectory(t, dir)
+	change := func(c *engine.Config) { c.StaffFile, c.PoliciesFile, c.DirectoryFile = staff, policies, directory }
 	return change, func(e *engine.Engine) map[string]*apiClient {
 		out := map[string]*apiClient{}
 		for id, token := range tokens {

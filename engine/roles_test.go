@@ -81,7 +81,7 @@ func TestServeRolesSeparately(t *testing.T) {
 		t.Errorf("acting user = %q (%v)", md.UserID, err)
 	}
 	eventually(t, 20*time.Second, func() error {
-		row, err := projector.CaseIndex().Get(context.Background(), v.ID)
+		row, err := projector.Casework().Get(context.Background(), v.ID)
 		if err != nil {
 			return err
 		}
