@@ -62,6 +62,14 @@ func TestReadSideOverHTTP(t *testing.T) {
 		} `json:"items"`
 		HasMore bool `json:"hasMore"`
 	}
+	eventually(t, 30*time.Second, func() error { // the last action is in the read models
+		res := as["head"].do("GET", "/api/v1/cases?sector=finance", nil, nil)
+		res.decode(t, &page)
+		if len(page.Items) != 1 {
+			return fmt.Errorf("finance's cases: %s", res.Body)
+		}
+		return nil
+	})
 	eventually(t, 30*time.Second, func() error {
 		res := as["head"].do("GET", "/api/v1/cases?kind=petition&sector=urbanism&sort=receivedAt", nil, nil)
 		if res.Status != http.StatusOK {

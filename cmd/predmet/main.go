@@ -1,6 +1,7 @@
 // Command predmet runs predmet: `predmet dev` runs everything in one process on the embedded default,
-// `predmet serve` runs chosen roles against an external Temporal and KurrentDB, and `predmet token`
-// makes a staff token with the hash to put in the staff file.
+// `predmet serve` runs chosen roles against an external Temporal and KurrentDB, `predmet token`
+// makes a staff token with the hash to put in the staff file, and `predmet projections` checks or
+// rebuilds the read models of a running predmet.
 package main
 
 import (
@@ -25,6 +26,7 @@ Usage:
   predmet dev   [flags]   everything in one process: embedded Temporal + Web UI, event store, worker, projections, API
   predmet serve [flags]   the roles given by --roles against an external Temporal and KurrentDB
   predmet token           print a new staff token and the hash to put in the staff file
+  predmet projections     status, check or rebuild the read models of a running predmet
 
 Run "predmet dev -h" or "predmet serve -h" for the flags; each flag also reads PREDMET_<FLAG> from the environment.
 `
@@ -40,6 +42,8 @@ func main() {
 		err = run(os.Args[2:], true)
 	case "serve":
 		err = run(os.Args[2:], false)
+	case "projections":
+		err = projections(os.Args[2:])
 	case "token":
 		token, hash := intake.NewToken()
 		fmt.Printf("token:       %s\ntokenSha256: %s\n", token, hash)

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/predmet/predmet/engine"
+)
+
+// TestProjectionsCommand runs "predmet projections" against a running dev stack.
+func TestProjectionsCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Temporal in-process")
+	}
+	dir := t.TempDir()
+	cfg := engine.DefaultConfig()
+	cfg.DataDir, cfg.APIAddr, cfg.TemporalPort, cfg.UIPort = dir, "127.0.0.1:0", 0, -1
+	e, err := engine.Start(context.Background(), cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Stop(context.Background())
+	api := "http://" + e.APIAddress()
+	t.Setenv("PREDMET_TOKEN", "")
+
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout := os.Stdout
+		os.Stdout = w
+		runErr := projections(args)
+		w.Close()
+		os.Stdout = stdout
+		var b strings.Builder
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := r.Read(buf)
+			b.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		return b.String(), runErr
+	}
+
+	t.Run("OK_StatusCheckRebuild", func(t *testing.T) {
+		out, err := run("--api", api, "--data-dir", dir, "status")
+		if err != nil || !strings.Contains(out, `"casework"`) {
+			t.Errorf("status: %v\n%s", err, out)
+		}
+		out, err = run("--api", api, "--data-dir", dir, "check")
+		if err != nil || !strings.Contains(out, `"consistent": true`) {
+			t.Errorf("check: %v\n%s", err, out)
+		}
+		out, err = run("--api", api, "--data-dir", dir, "rebuild", "casework")
+		if err != nil || !strings.Contains(out, `"rebuilt"`) {
+			t.Errorf("rebuild: %v\n%s", err, out)
+		}
+	})
+	t.Run("ErrUnknownProjection", func(t *testing.T) {
+		out, err := run("--api", api, "--data-dir", dir, "rebuild", "nosuch")
+		if err == nil || !strings.Contains(err.Error(), "404") || !strings.Contains(out, "nosuch") {
+			t.Errorf("rebuild of an unknown projection: %v\n%s", err, out)
+		}
+	})
+	t.Run("ErrNoToken", func(t *testing.T) {
+		_, err := run("--api", api, "--data-dir", filepath.Join(dir, "elsewhere"), "status")
+		if err == nil || !strings.Contains(err.Error(), "PREDMET_TOKEN") {
+			t.Errorf("without a token: %v", err)
+		}
+	})
+	t.Run("ErrAPIDown", func(t *testing.T) {
+		_, err := run("--api", "http://127.0.0.1:1", "--data-dir", dir, "status")
+		if err == nil {
+			t.Error("a dead API answered")
+		}
+	})
+}
