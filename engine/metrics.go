@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/predmet/predmet/projections"
@@ -60,7 +61,7 @@ func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
 // metricsHandler serves the process's metrics: the projections' lag, and Go's runtime.
 func metricsHandler(r *projections.Runner) http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(prometheus.NewGoCollector())
+	reg.MustRegister(collectors.NewGoCollector())
 	if r != nil {
 		reg.MustRegister(newLagCollector(r))
 	}
