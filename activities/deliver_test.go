@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,8 @@ type deliveryEnv struct {
 	org    *domain.Organisation
 	// signals records the case notes sent to running case workflows.
 	signals *recordingSignaler
+	// inbox is what the read models answer a digest.
+	inbox *inbox
 }
 
 // recordingSignaler stands in for the Temporal client: the cases' workflows are not running (NotFound),
@@ -43,6 +46,18 @@ func (s *recordingSignaler) SignalWorkflow(_ context.Context, _, _, _ string, ar
 	}
 	s.got = append(s.got, arg.(activities.NoteInput))
 	return nil
+}
+
+// inbox is a domain.ReadModels that knows only a sector's open requests: what a digest reads.
+type inbox struct {
+	domain.ReadModels
+	requests []domain.RequestSummary
+	asked    []domain.RequestQuery
+}
+
+func (m *inbox) Requests(_ context.Context, q domain.RequestQuery) (domain.Page[domain.RequestSummary], error) {
+	m.asked = append(m.asked, q)
+	return domain.Page[domain.RequestSummary]{Items: m.requests, Limit: q.Limit}, nil
 }
 
 // panicAfterSend hands the message over, then dies before Deliver can record it: a worker killed
@@ -85,18 +100,20 @@ func mustOpenDeliveryEnv(tb testing.TB, opts smtptest.Options, wrap func(activit
 		mailer = wrap(mailer)
 	}
 	sig := &recordingSignaler{}
+	rm := &inbox{}
 	composer := &activities.MailComposer{
-		Mail:      &notify.Composer{Templates: templates, From: mail.Address{Name: "Општина Пример", Address: "noreply@opstina-primer.example"}},
-		Directory: func() *domain.Organisation { return org },
-		Store:     store,
-		Location:  loc,
+		ReadModels: rm,
+		Mail:       &notify.Composer{Templates: templates, From: mail.Address{Name: "Општина Пример", Address: "noreply@opstina-primer.example"}},
+		Directory:  func() *domain.Organisation { return org },
+		Store:      store,
+		Location:   loc,
 	}
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(&activities.Activities{
 		Store: store, Calendar: domain.NewCalendar(nil), Location: loc, Signaler: sig, Mailer: mailer, Composer: composer,
 	})
-	return &deliveryEnv{env: env, store: store, server: server, org: org, signals: sig}
+	return &deliveryEnv{env: env, store: store, server: server, org: org, signals: sig, inbox: rm}
 }
 
 // openCase writes a registered petition assigned to an officer, with a request for input to urbanism.
@@ -355,6 +372,56 @@ func TestDeliver(t *testing.T) {
 		}
 		if got := len(d.server.Received()); got != 1 {
 			t.Fatalf("server received %d messages, want 1", got)
+		}
+	})
+
+	t.Run("OK_WeeklyDigestToTheSectorHead", func(t *testing.T) {
+		d := mustOpenDeliveryEnv(t, smtptest.Options{}, nil)
+		d.inbox.requests = []domain.RequestSummary{{CaseID: "c9", CaseKind: domain.KindPetition, ArchiveNumber: "08-77/1", ID: "r2",
+			Kind: domain.RequestInput, Sector: "finance", Title: "Буџетска ставка", Status: domain.RequestIsOpen,
+			RequestedAt: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), DueAt: time.Date(2026, 11, 20, 22, 59, 59, 0, time.UTC), DaysOverdue: 3}}
+		n := domain.NotificationQueued{ID: domain.DeterministicID("notification", "digest", "finance", "2026-11-23"), Kind: domain.NotifyDigest,
+			Sector: "finance", Date: domain.Date{Year: 2026, Month: 11, Day: 23}, At: time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)}
+		d.queue(t, n)
+		res, err := d.deliver(n.ID)
+		if err != nil || res.Status != domain.NotificationDelivered {
+			t.Fatalf("Deliver = %+v, %v", res, err)
+		}
+		head, _ := d.org.HeadOf("finance")
+		got := d.server.Received()
+		if len(got) != 1 || got[0].To[0] != head.Email || !strings.Contains(string(got[0].Data), "08-77/1") {
+			t.Errorf("digest: %d messages, want one to %s listing 08-77/1", len(got), head.Email)
+		}
+		if len(d.inbox.asked) != 1 || !slices.Equal(d.inbox.asked[0].Sectors, []string{"finance"}) {
+			t.Errorf("the digest asked the read models %+v, want finance's open requests", d.inbox.asked)
+		}
+	})
+
+	t.Run("OK_BriefingToTheCabinet", func(t *testing.T) {
+		d := mustOpenDeliveryEnv(t, smtptest.Options{}, nil)
+		day := domain.Date{Year: 2026, Month: 11, Day: 26}
+		b := domain.Briefing{Date: day, ComposedAt: time.Date(2026, 11, 26, 6, 30, 0, 0, time.UTC), Trigger: domain.BriefingBySchedule}
+		b.Overdue.Count = 7
+		data, err := domain.EncodeEvents(domain.BriefingStream(day), 0, domain.Metadata{}, &domain.BriefingComposed{Briefing: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.store.Append(context.Background(), domain.BriefingStream(day), domain.NoStream(), data...); err != nil {
+			t.Fatal(err)
+		}
+		n := domain.NotificationQueued{ID: domain.BriefingNotificationID(day, 0), Kind: domain.NotifyBriefing, Date: day, Level: domain.LevelCabinet, At: b.ComposedAt}
+		d.queue(t, n)
+		if res, err := d.deliver(n.ID); err != nil || res.Status != domain.NotificationDelivered {
+			t.Fatalf("Deliver = %+v, %v", res, err)
+		}
+		got := d.server.Received()
+		if len(got) != 1 || len(got[0].To) != len(d.org.Cabinet) {
+			t.Fatalf("briefing: %+v, want one message to the %d members of the cabinet", got, len(d.org.Cabinet))
+		}
+		for i, p := range d.org.Cabinet {
+			if got[0].To[i] != p.Email {
+				t.Errorf("recipient %d = %s, want %s", i, got[0].To[i], p.Email)
+			}
 		}
 	})
 }
