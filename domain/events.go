@@ -89,6 +89,15 @@ var eventTypes = map[string]func() Event{
 	EventSubmitterContactCorrected: func() Event { return &SubmitterContactCorrected{} },
 }
 
+// NewEvent returns an empty event of the registered type typ, to decode into; false for an unknown type.
+func NewEvent(typ string) (Event, bool) {
+	newEvent, ok := eventTypes[typ]
+	if !ok {
+		return nil, false
+	}
+	return newEvent(), true
+}
+
 // IsKnownEventType reports whether typ is an event type this version of predmet registers.
 func IsKnownEventType(typ string) bool {
 	_, ok := eventTypes[typ]

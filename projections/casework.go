@@ -3,9 +3,9 @@ package projections
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	jsoniter "github.com/json-iterator/go"
 	"math"
 	"slices"
 	"strings"
@@ -61,7 +61,18 @@ type Casework struct {
 	mu    sync.Mutex
 	cache caseCache
 	dirty []*caseEntry // the entries changed since the last Flush, each once
+
+	// fresh is whether the cases table held no row when it was first read after the state in memory was
+	// last discarded (known tells whether it was read since): then a case neither in the cache nor in
+	// evicted has no rows, and loading it reads nothing, which makes a build from the start of the log
+	// faster.
+	known, fresh bool
+	evicted      map[string]struct{} // while fresh, the cases written and then dropped from the cache
 }
+
+// maxEvicted is the most cases that Casework remembers as dropped from its cache after a fresh start:
+// beyond that, it reads the tables to load any case not in its cache.
+const maxEvicted = 1 << 20
 
 var (
 	_ Projection        = (*Casework)(nil)
@@ -318,7 +329,7 @@ func (w *Casework) ApplyDecoded(ctx context.Context, tx *Tx, e domain.RecordedEv
 			}
 			w.dropDirty(en)
 		}
-		w.cache.remove(en)
+		w.drop(en)
 		en = nil
 	}
 	if en == nil {
@@ -344,20 +355,28 @@ func (w *Casework) ApplyDecoded(ctx context.Context, tx *Tx, e domain.RecordedEv
 // that event already applied. It reads the case's rows, which its next writes change, and, for a case
 // seen before, folds its stream's events before rev from the event store.
 func (w *Casework) load(ctx context.Context, tx *Tx, id string, rev uint64) (*caseEntry, error) {
+	stored, err := w.mayBeStored(ctx, tx, id)
+	if err != nil {
+		return nil, fmt.Errorf("case %s: read: %w", id, err)
+	}
 	if rev == 0 {
 		// A new case, unless its first event was applied already.
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE case_id = ?`, id).Scan(&n)
-		if err != nil || n > 0 {
-			return nil, err
+		if stored {
+			var n int
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE case_id = ?`, id).Scan(&n)
+			if err != nil || n > 0 {
+				return nil, err
+			}
 		}
 		en := &caseEntry{id: id}
 		en.c.ID = id
 		return en, nil
 	}
-	row, err := casesTable.read(ctx, tx, id)
-	if err != nil {
-		return nil, fmt.Errorf("case %s: read: %w", id, err)
+	var row []any
+	if stored {
+		if row, err = casesTable.read(ctx, tx, id); err != nil {
+			return nil, fmt.Errorf("case %s: read: %w", id, err)
+		}
 	}
 	if row != nil && rev < uint64(row[colVersion].(int64)) {
 		return nil, nil
@@ -413,6 +432,40 @@ func (w *Casework) load(ctx context.Context, tx *Tx, id string, rev uint64) (*ca
 	return en, nil
 }
 
+// mayBeStored reports whether the tables may hold rows of case id, which is not in the cache: false only
+// when the cases table was empty when first read after the last Discard and the case has not been
+// dropped from the cache since.
+func (w *Casework) mayBeStored(ctx context.Context, tx *Tx, id string) (bool, error) {
+	if !w.known {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cases)`).Scan(&exists); err != nil {
+			return true, err
+		}
+		w.known, w.fresh, w.evicted = true, exists == 0, nil
+	}
+	if !w.fresh {
+		return true, nil
+	}
+	_, ok := w.evicted[id]
+	return ok, nil
+}
+
+// drop removes en, written, from the cache, remembering that the tables may hold its rows.
+func (w *Casework) drop(en *caseEntry) {
+	w.cache.remove(en)
+	if !w.fresh {
+		return
+	}
+	if len(w.evicted) >= maxEvicted {
+		w.fresh, w.evicted = false, nil
+		return
+	}
+	if w.evicted == nil {
+		w.evicted = make(map[string]struct{})
+	}
+	w.evicted[en.id] = struct{}{}
+}
+
 // admit puts en in the cache, first writing and evicting the least recently used entry if the cache is
 // full.
 func (w *Casework) admit(ctx context.Context, tx *Tx, en *caseEntry) error {
@@ -424,7 +477,7 @@ func (w *Casework) admit(ctx context.Context, tx *Tx, en *caseEntry) error {
 			}
 			w.dropDirty(old)
 		}
-		w.cache.remove(old)
+		w.drop(old)
 	}
 	w.cache.add(en)
 	return nil
@@ -562,6 +615,7 @@ func (w *Casework) Discard() {
 	w.cache.init(w.opts.CacheSize)
 	clear(w.dirty)
 	w.dirty = w.dirty[:0]
+	w.known, w.fresh, w.evicted = false, false, nil
 }
 
 // rowTable writes the rows of one table: a new row with an INSERT, a changed one with an UPDATE of the
@@ -884,17 +938,25 @@ type receivedFields struct {
 func decodeCaseEvent(e domain.RecordedEvent) (domain.Event, error) {
 	if e.Type == domain.EventCaseReceived {
 		var f receivedFields
-		if err := json.Unmarshal(e.Data, &f); err != nil {
+		if err := fastJSON.Unmarshal(e.Data, &f); err != nil {
 			return nil, domain.Errorf(domain.EINTERNAL, "Cannot decode %s at %s@%d: %v.", e.Type, e.Stream, e.Revision, err)
 		}
 		return &domain.CaseReceived{CaseID: f.CaseID, Kind: f.Kind, Channel: f.Channel, Language: f.Language,
 			ReceivedAt: f.ReceivedAt, Sector: f.Sector}, nil
 	}
-	if !domain.IsKnownEventType(e.Type) {
+	ev, ok := domain.NewEvent(e.Type)
+	if !ok {
 		return nil, nil
 	}
-	return domain.DecodeEvent(e)
+	if err := fastJSON.Unmarshal(e.Data, ev); err != nil {
+		return nil, domain.Errorf(domain.EINTERNAL, "Cannot decode %s at %s@%d: %v.", e.Type, e.Stream, e.Revision, err)
+	}
+	return ev, nil
 }
+
+// fastJSON decodes events as encoding/json does (its struct tags, Unmarshaler and TextUnmarshaler
+// methods), about twice as fast: decoding is a third of a rebuild's work.
+var fastJSON = jsoniter.ConfigCompatibleWithStandardLibrary
 
 // nanos renders an instant for an INTEGER column: NULL for the zero time.
 func nanos(t time.Time) any {

@@ -595,3 +595,84 @@ func TestCasework_CheckAndRebuild(t *testing.T) {
 		t.Fatalf("c10 after its assignment: %+v", got)
 	}
 }
+
+func TestCasework_ReapplyOnFilledTables(t *testing.T) {
+	// A projection that starts on empty tables loads a new case without reading them; once it forgot
+	// its state (Discard), or when another instance starts on the same tables, it reads them again and
+	// skips the events they already hold, whether all of a case's events or some.
+	store := MustOpenStore(t)
+	l := appendStory(t, store, tell())
+	ids := make([]string, 0, len(l.events))
+	for id := range l.events {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "casework.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	cw := projections.NewCasework(store, projections.CaseworkOptions{CacheSize: 2})
+	for _, s := range cw.Schema() {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// apply applies the first events of each case (all if n < 0), case after case, in one transaction.
+	apply := func(p *projections.Casework, n int) {
+		t.Helper()
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		ptx := projections.NewTx(tx)
+		for _, id := range ids {
+			events := l.events[id]
+			if n >= 0 && n < len(events) {
+				events = events[:n]
+			}
+			for _, e := range events {
+				if err := p.Apply(t.Context(), ptx, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := p.Flush(t.Context(), ptx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The tables built from empty, in parts, against those built from empty at once.
+	apply(cw, 2)
+	cw.Discard()
+	apply(cw, -1)
+	got := dumpTables(t, db, cw.Tables())
+	for _, s := range cw.Tables() {
+		if _, err := db.Exec(`DELETE FROM ` + s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cw.Discard()
+	apply(cw, -1)
+	want := dumpTables(t, db, cw.Tables())
+	if n := len(want["cases"]); n != 18 {
+		t.Fatalf("%d rows in cases, want 18", n)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tables built in parts:\n got %q\nwant %q", got, want)
+	}
+
+	// Everything again: nothing changes.
+	cw.Discard()
+	apply(cw, -1)
+	apply(projections.NewCasework(store, projections.CaseworkOptions{CacheSize: 2}), -1)
+	apply(projections.NewCasework(store, projections.CaseworkOptions{}), -1)
+	if again := dumpTables(t, db, cw.Tables()); !reflect.DeepEqual(again, want) {
+		t.Fatalf("tables after applying the events again:\n got %q\nwant %q", again, want)
+	}
+}

@@ -54,7 +54,9 @@ func BenchmarkLag(b *testing.B) {
 	}
 	wg.Wait()
 	slices.Sort(delays)
-	at := func(q float64) float64 { return float64(delays[int(q*float64(len(delays)-1))]) / float64(time.Millisecond) }
+	at := func(q float64) float64 {
+		return float64(delays[int(q*float64(len(delays)-1))]) / float64(time.Millisecond)
+	}
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
 	b.ReportMetric(at(1), "max-ms")
