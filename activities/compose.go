@@ -54,15 +54,23 @@ func (c *MailComposer) Compose(ctx context.Context, n *domain.Notification) (Par
 		labels []string
 		err    error
 	)
-	switch n.Kind {
-	case domain.NotifyReminder, domain.NotifyDigest:
+	// The department's own items (a programme's yearly report) have no sector: their reminders and
+	// escalations go to the case's officer.
+	toOfficer := kase != nil && (n.Kind == domain.NotifyReminder || n.Kind == domain.NotifyEscalation) &&
+		(n.Sector == "" || n.Level == domain.LevelOfficer)
+	switch {
+	case toOfficer:
+		var p domain.Person
+		p, err = org.Officer(kase.Officer)
+		people, labels = []domain.Person{p}, []string{"officer:" + kase.Officer}
+	case n.Kind == domain.NotifyReminder, n.Kind == domain.NotifyDigest:
 		var head domain.Person
 		head, err = org.HeadOf(n.Sector)
 		people, labels = []domain.Person{head}, []string{"head:" + n.Sector}
-	case domain.NotifyEscalation:
+	case n.Kind == domain.NotifyEscalation:
 		people, err = org.Recipients(n.Sector, n.Level)
 		labels = []string{string(n.Level) + ":" + n.Sector}
-	case domain.NotifyOverdue, domain.NotifyAssignment:
+	case n.Kind == domain.NotifyOverdue, n.Kind == domain.NotifyAssignment:
 		officer := n.Recipient
 		if officer == "" && kase != nil {
 			officer = kase.Officer
@@ -70,9 +78,9 @@ func (c *MailComposer) Compose(ctx context.Context, n *domain.Notification) (Par
 		var p domain.Person
 		p, err = org.Officer(officer)
 		people, labels = []domain.Person{p}, []string{"officer:" + officer}
-	case domain.NotifyBriefing:
+	case n.Kind == domain.NotifyBriefing:
 		people, labels = org.Cabinet, []string{"cabinet"}
-	case domain.NotifyAcknowledgement, domain.NotifyAnswer:
+	case n.Kind.ToSubmitter():
 		if kase.Submitter.Email == "" {
 			return Parcel{}, ErrNoEmail
 		}

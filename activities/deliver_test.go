@@ -424,4 +424,22 @@ func TestDeliver(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("OK_YearlyReportReminderToTheOfficer", func(t *testing.T) {
+		d := mustOpenDeliveryEnv(t, smtptest.Options{}, nil)
+		d.openCase(t, "c10", "marija@example.org", domain.Macedonian)
+		n := reminder("c10")
+		n.ID, n.Sector, n.Level = domain.NotificationID("c10", "r2", 0, domain.NotifyReminder, 1), "", domain.LevelOfficer
+		d.queue(t, n)
+		if res, err := d.deliver(n.ID); err != nil || res.Status != domain.NotificationDelivered {
+			t.Fatalf("Deliver = %+v, %v", res, err)
+		}
+		officer, err := d.org.Officer("ana.petrovska")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.server.Received(); len(got) != 1 || got[0].To[0] != officer.Email {
+			t.Errorf("received %+v, want one reminder to the officer %s", got, officer.Email)
+		}
+	})
 }
