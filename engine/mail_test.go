@@ -221,6 +221,17 @@ func TestMailOverSMTP(t *testing.T) {
 			return fmt.Errorf("no %s on the case", domain.EventCaseNotificationFailed)
 		})
 
+		var view struct {
+			Undelivered []struct {
+				NotificationID string `json:"notificationId"`
+				Recipient      string `json:"recipient"`
+			} `json:"undelivered"`
+		}
+		as["elena"].do("GET", "/api/v1/cases/"+bounced.ID, nil, nil).decode(t, &view)
+		if len(view.Undelivered) != 1 || view.Undelivered[0].NotificationID != failed.Items[0].ID || view.Undelivered[0].Recipient != "submitter" {
+			t.Errorf("the case view's undelivered = %+v", view.Undelivered)
+		}
+
 		res = as["elena"].do("POST", "/api/v1/outbox/"+failed.Items[0].ID+"/resend", map[string]any{"email": "not an address"}, nil)
 		if res.Status != http.StatusBadRequest && res.Status != http.StatusUnprocessableEntity {
 			t.Errorf("resend to a malformed address: %d %s", res.Status, res.Body)

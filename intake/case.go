@@ -294,6 +294,9 @@ type caseView struct {
 	Reason      string `json:"reason"`
 	// Reports are the years whose yearly report a programme submitted.
 	Reports []int `json:"reports"`
+	// Undelivered lists the messages about the case that could not be delivered (GET /api/v1/outbox
+	// resends them).
+	Undelivered []domain.CaseNotificationFailed `json:"undelivered"`
 }
 
 // deadlineView is a deadline with how it was computed, also in words. Its clocks are in the form
@@ -392,6 +395,7 @@ func newCaseView(c *domain.Case, lang domain.Language) caseView {
 		MergedInto:             c.MergedInto,
 		Reason:                 c.Reason,
 		Reports:                append([]int{}, c.Reports...),
+		Undelivered:            append([]domain.CaseNotificationFailed{}, c.Undelivered...),
 	}
 	if n := c.ArchiveNumber; n != nil {
 		short, long := n.String(), n.Long()
