@@ -156,9 +156,9 @@ func (d *decoder) decode(path string, v reflect.Value, tok json.Token, at int64)
 				return err
 			}
 			name := key.(string) // a JSON object's keys are strings, or the decoder fails
-			field, ok := fieldByJSONName(v, name)
+			field, ok := domain.JSONField(v, name)
 			if !ok {
-				return d.fail(join(path, name), keyAt, "%sunknown field %q (fields are %s)", label(path), name, strings.Join(jsonNames(v.Type()), ", "))
+				return d.fail(join(path, name), keyAt, "%sunknown field %q (fields are %s)", label(path), name, strings.Join(domain.JSONFieldNames(v.Type()), ", "))
 			} else if given[name] {
 				return d.fail(join(path, name), keyAt, "%sthe field %q is given twice", label(path), name)
 			}
@@ -286,42 +286,6 @@ func describe(tok json.Token) string {
 		return "a list"
 	}
 	return fmt.Sprint(tok)
-}
-
-// fieldByJSONName returns the field of the struct v whose JSON name is name.
-func fieldByJSONName(v reflect.Value, name string) (reflect.Value, bool) {
-	for i := range v.NumField() {
-		if jsonName(v.Type().Field(i)) == name {
-			return v.Field(i), true
-		}
-	}
-	return reflect.Value{}, false
-}
-
-// jsonNames returns the JSON names of the fields of the struct type t.
-func jsonNames(t reflect.Type) []string {
-	var names []string
-	for i := range t.NumField() {
-		if name := jsonName(t.Field(i)); name != "" {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
-// jsonName returns the name under which encoding/json writes the field ("" for none).
-func jsonName(f reflect.StructField) string {
-	if !f.IsExported() {
-		return ""
-	}
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	switch name {
-	case "-":
-		return ""
-	case "":
-		return f.Name
-	}
-	return name
 }
 
 // DefaultWatchInterval is how often Watch looks at the file when given no interval.

@@ -385,9 +385,9 @@ func overlay(path string, raw json.RawMessage, v reflect.Value) error {
 			}
 			sort.Strings(names)
 			for _, name := range names {
-				f, ok := fieldByJSONName(v, name)
+				f, ok := JSONField(v, name)
 				if !ok {
-					return FieldErrorf(path+"."+name, "policy file: %s: unknown field %q (fields are %s)", path, name, strings.Join(jsonNames(v.Type()), ", "))
+					return FieldErrorf(path+"."+name, "policy file: %s: unknown field %q (fields are %s)", path, name, strings.Join(JSONFieldNames(v.Type()), ", "))
 				}
 				if err := overlay(path+"."+name, fields[name], f); err != nil {
 					return err
@@ -423,42 +423,6 @@ func overlay(path string, raw json.RawMessage, v reflect.Value) error {
 	}
 	v.Set(fresh.Elem())
 	return nil
-}
-
-// fieldByJSONName returns the field of the struct v whose JSON name is name.
-func fieldByJSONName(v reflect.Value, name string) (reflect.Value, bool) {
-	for i := range v.NumField() {
-		if jsonName(v.Type().Field(i)) == name {
-			return v.Field(i), true
-		}
-	}
-	return reflect.Value{}, false
-}
-
-// jsonNames returns the JSON names of the fields of the struct type t.
-func jsonNames(t reflect.Type) []string {
-	var names []string
-	for i := range t.NumField() {
-		if name := jsonName(t.Field(i)); name != "" {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
-// jsonName returns the name under which encoding/json writes the field ("" for none).
-func jsonName(f reflect.StructField) string {
-	if !f.IsExported() {
-		return ""
-	}
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	switch name {
-	case "-":
-		return ""
-	case "":
-		return f.Name
-	}
-	return name
 }
 
 // wantJSON describes the JSON a Go type is read from.
