@@ -111,6 +111,22 @@ func nextOffset[T any](p domain.Page[T]) int {
 	return p.Offset + len(p.Items)
 }
 
+// writePage writes a page of a list, as CSV when asked (named file, with the columns and a row per
+// item) or else as JSON (an empty list as []), with the Link to the next page, fixing now there if set.
+func writePage[T any](s *Server, w http.ResponseWriter, r *http.Request, page domain.Page[T], now time.Time, asCSV bool,
+	file string, columns []string, row func(T) []string) {
+	varyAccept(w)
+	setNextLink(w, r, page.HasMore, nextOffset(page), now)
+	if asCSV {
+		s.writeCSV(w, r, file, columns, csvRows(page.Items, row))
+		return
+	}
+	if page.Items == nil {
+		page.Items = []T{}
+	}
+	s.writeJSON(w, r, http.StatusOK, page)
+}
+
 // varyAccept notes that the response depends on the Accept header (JSON or CSV).
 func varyAccept(w http.ResponseWriter) { w.Header().Add("Vary", "Accept") }
 
@@ -153,16 +169,7 @@ func (s *Server) handleCaseList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, readError(err))
 		return
 	}
-	varyAccept(w)
-	setNextLink(w, r, page.HasMore, nextOffset(page), cq.Now)
-	if asCSV {
-		s.writeCSV(w, r, csvFilename("cases", cq.Now), caseColumns, csvRows(page.Items, caseRow))
-		return
-	}
-	if page.Items == nil {
-		page.Items = []domain.CaseSummary{}
-	}
-	s.writeJSON(w, r, http.StatusOK, page)
+	writePage(s, w, r, page, cq.Now, asCSV, csvFilename("cases", cq.Now), caseColumns, caseRow)
 }
 
 // handleTracker handles "GET /api/v1/tracker": the due-date tracker, the open cases counted by due bucket
@@ -263,16 +270,7 @@ func (s *Server) handleRequestList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, readError(err))
 		return
 	}
-	varyAccept(w)
-	setNextLink(w, r, page.HasMore, nextOffset(page), rq.Now)
-	if asCSV {
-		s.writeCSV(w, r, csvFilename("requests", rq.Now), requestColumns, csvRows(page.Items, requestRow))
-		return
-	}
-	if page.Items == nil {
-		page.Items = []domain.RequestSummary{}
-	}
-	s.writeJSON(w, r, http.StatusOK, page)
+	writePage(s, w, r, page, rq.Now, asCSV, csvFilename("requests", rq.Now), requestColumns, requestRow)
 }
 
 // handleEscalations handles "GET /api/v1/escalations": every reminder and escalation (and every notice
@@ -305,16 +303,7 @@ func (s *Server) handleEscalations(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, readError(err))
 		return
 	}
-	varyAccept(w)
-	setNextLink(w, r, page.HasMore, nextOffset(page), time.Time{})
-	if asCSV {
-		s.writeCSV(w, r, csvFilename("escalations", time.Now()), noticeColumns, csvRows(page.Items, noticeRow))
-		return
-	}
-	if page.Items == nil {
-		page.Items = []domain.NoticeSummary{}
-	}
-	s.writeJSON(w, r, http.StatusOK, page)
+	writePage(s, w, r, page, time.Time{}, asCSV, csvFilename("escalations", time.Now()), noticeColumns, noticeRow)
 }
 
 // statsView is the body of "GET /api/v1/statistics".
