@@ -85,7 +85,9 @@ func (r *Resolver) Find(value string, by MatchBy) (domain.Person, error) {
 // address and language from the directory; the roles their positions grant and those of the grant;
 // and, for a sector head, the sector the grant names or else the unit they head (or deputise). It
 // returns an EFORBIDDEN error, for people to read, when the person is not in the directory, holds no
-// role, or is a sector head without a sector, so that no one gets half an identity.
+// role, or is a sector head and nothing more without a sector, so that no one gets half an identity.
+// (A sector head who also holds another role, such as the dev user, may have no sector: officers and
+// admins answer for every sector.)
 func (r *Resolver) Identify(g Grant) (*domain.StaffUser, error) {
 	org := r.org()
 	if org == nil {
@@ -115,7 +117,8 @@ func (r *Resolver) Identify(g Grant) (*domain.StaffUser, error) {
 			u.Sector = g.Sector
 		case unit != "":
 			u.Sector = unit
-		default:
+		case len(roles) == 1:
+			// Without a unit, a sector head who is nothing more could do nothing at all.
 			return nil, domain.Errorf(domain.EFORBIDDEN, msgNoSector, p.Name)
 		}
 	}
