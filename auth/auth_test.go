@@ -365,6 +365,19 @@ func TestSignIn(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrReplayedIDToken", func(t *testing.T) {
+		// A genuine ID token for predmet, but from another sign-in: its nonce is not this one's.
+		replayed, _ := e.provider.Tokens(t, "predmet", "ilina").Extra("id_token").(string)
+		e.swap.set(replayed)
+		defer e.swap.set("")
+		b := newBrowser(t)
+		refused(t, b, e.signIn(t, b, "ana"), http.StatusForbidden,
+			i18n.Translate(domain.Albanian, "The sign-in service's answer could not be verified, so predmet refused it. Sign in again."))
+		if !e.logged("sign-in refused: ID token not accepted", "nonce") {
+			t.Error("the refusal was not for the nonce")
+		}
+	})
+
 	t.Run("ErrExpiredToken", func(t *testing.T) {
 		e.provider.SetIDTokenLifetime(-time.Minute)
 		defer e.provider.SetIDTokenLifetime(time.Hour)
@@ -610,6 +623,41 @@ func TestSessionExpiry(t *testing.T) {
 			t.Error("alive past its maximum age of 2h, want ended")
 		}
 	})
+}
+
+func TestSessionFixation(t *testing.T) {
+	e := MustStart(t, envOptions{dev: true, noProvider: true})
+	b := newBrowser(t)
+	u, _ := url.Parse(e.srv.URL)
+	// A session ID planted in the browser before sign-in is never adopted.
+	planted := &http.Cookie{Name: "predmet_session", Value: "planted-by-someone-else", Path: "/"}
+	b.Jar.SetCookies(u, []*http.Cookie{planted})
+	signInAs := func(person string) *http.Cookie {
+		t.Helper()
+		resp, err := b.PostForm(e.srv.URL+auth.PathDev, url.Values{"person": {person}, "next": {"/whoami"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return e.sessionCookie(b)
+	}
+	first := signInAs("ana.petrovska")
+	if first == nil || first.Value == planted.Value {
+		t.Fatalf("after sign-in the session cookie is %v, want a new one", first)
+	}
+	// Signing in again, as someone else, gives a new ID and ends the session before.
+	second := signInAs("goran.mitrevski")
+	if second == nil || second.Value == first.Value {
+		t.Fatalf("a second sign-in kept the session ID %v", second)
+	}
+	old := newBrowser(t)
+	old.Jar.SetCookies(u, []*http.Cookie{first})
+	if resp, _ := get(t, noRedirect(old), e.srv.URL+"/whoami"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session before the second sign-in: /whoami = %s, want 303 to the sign-in", resp.Status)
+	}
+	if n, _ := e.sessions.Count(t.Context()); n != 1 {
+		t.Errorf("%d sessions stored, want 1", n)
+	}
 }
 
 func TestDevSignIn(t *testing.T) {
