@@ -162,9 +162,13 @@ func (a *Auth) RequireUser(next http.Handler) http.Handler {
 			}
 			a.refuse(w, r, http.StatusUnauthorized, domain.Errorf(domain.EUNAUTHORIZED, msgSignedOut))
 			return
-		default:
+		case domain.ErrorCode(err) == domain.EFORBIDDEN:
 			a.clearCookie(w, a.sessionCookie())
 			a.refuse(w, r, http.StatusForbidden, err)
+			return
+		default:
+			a.log.Error("session not read", zap.Error(err))
+			a.refuse(w, r, http.StatusServiceUnavailable, domain.Errorf(domain.EUNAVAILABLE, msgTryAgain))
 			return
 		}
 		ctx := context.WithValue(WithUser(r.Context(), u), sessionKey, sess)
@@ -192,7 +196,7 @@ func (a *Auth) user(r *http.Request) (*domain.StaffUser, *Session, error) {
 	u, err := a.people.Identify(sess.Grant)
 	if err != nil {
 		_ = a.sessions.end(ctx, c.Value)
-		a.log.Info("session ended: no longer allowed", zap.String("userId", sess.Grant.PersonID), zap.String("reason", domain.ErrorMessage(err)))
+		a.log.Info("session ended: no longer allowed", zap.String("userId", sess.Grant.PersonID), zap.String("reason", reason(err)))
 		return nil, nil, err
 	}
 	if now.Sub(sess.Seen) >= touchEvery {
@@ -252,21 +256,34 @@ func (a *Auth) crossOrigin(w http.ResponseWriter, r *http.Request) {
 	a.refuse(w, r, http.StatusForbidden, domain.Errorf(domain.EFORBIDDEN, msgCrossOrigin))
 }
 
-// Cookie names. With https, the __Host- prefix binds the session cookie to predmet's own host.
+// Cookie names. With https, the session cookie's __Host- prefix binds it to predmet's own host (and the
+// path /); the sign-in's, kept to the callback's path, can only be __Secure-.
 const (
 	cookieSession = "predmet_session"
 	cookieSignIn  = "predmet_signin"
 )
 
-func (a *Auth) sessionCookie() string { return a.cookieName(cookieSession) }
-
-func (a *Auth) signInCookie() string { return a.cookieName(cookieSignIn) }
-
-func (a *Auth) cookieName(name string) string {
+func (a *Auth) sessionCookie() string {
 	if a.secure {
-		return "__Host-" + name
+		return "__Host-" + cookieSession
 	}
-	return name
+	return cookieSession
+}
+
+func (a *Auth) signInCookie() string {
+	if a.secure {
+		return "__Secure-" + cookieSignIn
+	}
+	return cookieSignIn
+}
+
+// reason is what the log says of a refusal: the English format of a domain error, which names no one.
+func reason(err error) string {
+	var e *domain.Error
+	if errors.As(err, &e) {
+		return e.Format
+	}
+	return err.Error()
 }
 
 // clearCookie tells the browser to drop the cookie name.

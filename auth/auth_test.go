@@ -479,6 +479,27 @@ func TestSessionCookie(t *testing.T) {
 			t.Errorf("session cookie on https %+v, want __Host-predmet_session, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain", c)
 		}
 	})
+
+	t.Run("SignInCookieOnHTTPS", func(t *testing.T) {
+		a, err := auth.New(auth.Options{BaseURL: "https://predmet.opstina-primer.example", Directory: e.dir, Sessions: MustOpenSessions(t),
+			Config: &auth.Config{OIDC: &auth.OIDC{Issuer: e.provider.Issuer, ClientID: "predmet", ClientSecret: "s3cret"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := mux.NewRouter()
+		a.Register(r)
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://predmet.opstina-primer.example"+auth.PathSignIn, nil))
+		cookies := rec.Result().Cookies()
+		if rec.Code != http.StatusFound || len(cookies) != 1 {
+			t.Fatalf("GET /signin = %d with cookies %v", rec.Code, cookies)
+		}
+		// A __Host- cookie must have the path /, so the sign-in's, kept to the callback, is __Secure-.
+		if c := cookies[0]; c.Name != "__Secure-predmet_signin" || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode ||
+			c.Path != auth.PathCallback || c.MaxAge <= 0 || c.MaxAge > 900 {
+			t.Errorf("sign-in cookie on https %+v, want __Secure-predmet_signin, Secure, HttpOnly, Lax, on the callback's path, for 15 minutes at most", c)
+		}
+	})
 }
 
 func TestSignOut(t *testing.T) {

@@ -158,7 +158,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 		_, err = a.people.Identify(g)
 	}
 	if err != nil {
-		a.log.Info("sign-in refused", zap.String("userId", g.PersonID), zap.String("reason", domain.ErrorCode(err)))
+		a.log.Info("sign-in refused", zap.String("userId", g.PersonID), zap.String("reason", reason(err)))
 		a.refuse(w, r, http.StatusForbidden, err)
 		return
 	}

@@ -133,8 +133,8 @@ func hashOf(secret string) []byte {
 	return h[:]
 }
 
-// create stores a new session and returns its ID, the cookie's value. It first drops the sessions
-// and sign-ins that have run out, so that the file does not grow.
+// create stores a new session and returns its ID, the cookie's value. It first drops the sessions that
+// have run out, so that the file does not grow.
 func (s *SessionStore) create(ctx context.Context, sess Session) (string, error) {
 	g, err := json.Marshal(sess.Grant)
 	if err != nil {
@@ -143,9 +143,6 @@ func (s *SessionStore) create(ctx context.Context, sess Session) (string, error)
 	id := newSecret()
 	now := sess.Created.Unix()
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires <= ?`, now); err != nil {
-		return "", fmt.Errorf("auth: sessions: %w", err)
-	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM signins WHERE created <= ?`, sess.Created.Add(-signInLifetime).Unix()); err != nil {
 		return "", fmt.Errorf("auth: sessions: %w", err)
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, person_id, grant_json, via, created, seen, expires) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -214,6 +211,10 @@ func (s *SessionStore) Count(ctx context.Context) (int, error) {
 // the identity provider's redirect both carry.
 func (s *SessionStore) beginSignIn(ctx context.Context, in signIn) (string, error) {
 	state := newSecret()
+	// Sign-ins abandoned at the provider are dropped here, so that many started do not fill the file.
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM signins WHERE created <= ?`, in.Created.Add(-signInLifetime).Unix()); err != nil {
+		return "", fmt.Errorf("auth: sessions: %w", err)
+	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO signins (state_hash, nonce, verifier, next, created) VALUES (?, ?, ?, ?, ?)`,
 		hashOf(state), in.Nonce, in.Verifier, in.Next, in.Created.Unix())
 	if err != nil {
