@@ -15,13 +15,17 @@ const (
 // Roles lists every role.
 var Roles = []Role{RoleIntake, RoleOfficer, RoleSectorHead, RoleSupervisor, RoleAdmin}
 
-// StaffUser is a member of staff who may call the API.
+// StaffUser is a member of staff who may call the API or sign in to the staff pages: who they are (from
+// the organisation directory when they are in it) and what they may do.
 type StaffUser struct {
 	ID       string   `json:"id"`
 	Name     string   `json:"name"`
 	Roles    []Role   `json:"roles"`
 	Language Language `json:"language"`
 	Sector   string   `json:"sector,omitempty"`
+	// Email is the person's address in the organisation directory; "" for a user the directory does
+	// not hold (a machine with an API token).
+	Email string `json:"email,omitempty"`
 }
 
 // HasRole reports whether the user holds any of the roles.

@@ -1,6 +1,7 @@
 package embedtemporal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/google/uuid"
 	uiserver "github.com/temporalio/ui-server/v2/server"
 	uiconfig "github.com/temporalio/ui-server/v2/server/config"
@@ -184,30 +187,102 @@ func prepareDatabase(opts Options) (*config.SQL, error) {
 	return cfg, nil
 }
 
-// newUIServer builds the Web UI server for the frontend at frontendAddr.
-func newUIServer(ip string, port int, frontendAddr, namespace string) (ui *uiserver.Server, err error) {
+// UIAuth puts the Web UI behind the sign-in of an OpenID Connect provider, with the UI server's own
+// support for it: the same provider, and the same client, as the staff pages (package auth).
+type UIAuth struct {
+	// Issuer is the provider's issuer URL.
+	Issuer string
+	// ClientID and ClientSecret are the client's at the provider; the UI server needs a secret.
+	ClientID, ClientSecret string
+	// CallbackURL is where the provider sends the browser back to the UI, to register with the
+	// provider; default the UI's address and /auth/sso/callback.
+	CallbackURL string
+	// Scopes are asked of the provider; default openid, profile and email.
+	Scopes []string
+	// Label names the provider on the UI's sign-in button.
+	Label string
+	// MaxSession, if positive, signs people out of the UI this long after they signed in.
+	MaxSession time.Duration
+}
+
+// uiSpec is what newUIServer needs to configure the Web UI.
+type uiSpec struct {
+	ip           string
+	port         int
+	frontendAddr string
+	namespace    string
+	auth         *UIAuth
+}
+
+// uiDiscoveryTimeout bounds the look-up of the UI's identity provider before the UI is built.
+const uiDiscoveryTimeout = 15 * time.Second
+
+// newUIServer builds the Web UI server for the frontend at spec.frontendAddr. The UI is read-only:
+// its server refuses every write (terminate, cancel, signal, update, reset, start, batch actions), so
+// that nothing changes a case past its event log; the UI hides those actions. With spec.auth, only
+// those the provider signs in may use it: its API refuses requests without a valid ID token.
+func newUIServer(spec uiSpec) (ui *uiserver.Server, err error) {
+	cfg := &uiconfig.Config{
+		Host:                spec.ip,
+		Port:                spec.port,
+		TemporalGRPCAddress: spec.frontendAddr,
+		EnableUI:            true,
+		DefaultNamespace:    spec.namespace,
+		HideLogs:            true,
+		// Served over plain HTTP on the developer's machine.
+		CORS: uiconfig.CORS{CookieInsecure: true},
+		// No calls to the internet from a local tool.
+		DisableNewsFetch: true,
+		// Read-only: supervisors watch cases here; they change them only through predmet.
+		DisableWriteActions:       true,
+		WorkflowTerminateDisabled: true,
+		WorkflowCancelDisabled:    true,
+		WorkflowSignalDisabled:    true,
+		WorkflowUpdateDisabled:    true,
+		WorkflowResetDisabled:     true,
+		WorkflowPauseDisabled:     true,
+		BatchActionsDisabled:      true,
+		StartWorkflowDisabled:     true,
+		ActivityCommandsDisabled:  true,
+	}
+	if net.ParseIP(spec.ip).To4() == nil {
+		cfg.Host = "[" + spec.ip + "]" // the UI joins host and port with a plain ":"
+	}
+	if a := spec.auth; a != nil {
+		if a.Issuer == "" || a.ClientID == "" || a.ClientSecret == "" {
+			return nil, errors.New("embedtemporal: the Web UI's sign-in needs the provider's issuer, a client ID and its secret")
+		}
+		// The UI server exits the process when it cannot reach the provider: look first, and fail here.
+		ctx, cancel := context.WithTimeout(context.Background(), uiDiscoveryTimeout)
+		defer cancel()
+		if _, err := oidc.NewProvider(ctx, a.Issuer); err != nil {
+			return nil, fmt.Errorf("embedtemporal: the Web UI's identity provider: %w", err)
+		}
+		callback := a.CallbackURL
+		if callback == "" {
+			callback = "http://" + net.JoinHostPort(dialHost(spec.ip), strconv.Itoa(spec.port)) + "/auth/sso/callback"
+		}
+		scopes := a.Scopes
+		if len(scopes) == 0 {
+			scopes = []string{"openid", "profile", "email"}
+		}
+		cfg.Auth = uiconfig.Auth{
+			Enabled:            true,
+			RedirectToProvider: true,
+			MaxSessionDuration: a.MaxSession,
+			Providers: []uiconfig.AuthProvider{{
+				Label: a.Label, Type: "oidc", ProviderURL: a.Issuer, ClientID: a.ClientID, ClientSecret: a.ClientSecret,
+				Scopes: scopes, CallbackURL: callback,
+			}},
+		}
+	}
 	// NewServer panics on a bad configuration.
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("embedtemporal: building Web UI: %v", r)
 		}
 	}()
-	host := ip
-	if net.ParseIP(ip).To4() == nil {
-		host = "[" + ip + "]" // the UI joins host and port with a plain ":"
-	}
-	return uiserver.NewServer(uioptions.WithConfigProvider(&uiconfig.Config{
-		Host:                host,
-		Port:                port,
-		TemporalGRPCAddress: frontendAddr,
-		EnableUI:            true,
-		DefaultNamespace:    namespace,
-		HideLogs:            true,
-		// Served over plain HTTP on the developer's machine.
-		CORS: uiconfig.CORS{CookieInsecure: true},
-		// No calls to the internet from a local tool.
-		DisableNewsFetch: true,
-	})), nil
+	return uiserver.NewServer(uioptions.WithConfigProvider(cfg)), nil
 }
 
 // dialHost returns the host to dial for a server listening on ip: the loopback address when it

@@ -56,8 +56,10 @@ type Options struct {
 	IP string
 	// FrontendPort is the gRPC port of the frontend, the one clients dial; 0 picks a free port.
 	FrontendPort int
-	// UIPort is the port of the Web UI; 0 picks a free port and -1 runs no UI.
+	// UIPort is the port of the Web UI; 0 picks a free port and -1 runs no UI. The UI is read-only.
 	UIPort int
+	// UIAuth, if not nil, puts the Web UI behind an OpenID Connect provider's sign-in.
+	UIAuth *UIAuth
 	// Namespace is created when missing; default "predmet".
 	Namespace string
 	// Retention is how long closed workflows are kept in Namespace; default 30 days, at least
@@ -186,7 +188,7 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 	}
 
 	if uiPort >= 0 {
-		if err := s.startUI(ctx, opts.IP, uiPort, uiPorts.release); err != nil {
+		if err := s.startUI(ctx, uiSpec{ip: opts.IP, port: uiPort, frontendAddr: frontendAddr, namespace: opts.Namespace, auth: opts.UIAuth}, uiPorts.release); err != nil {
 			return fail(err)
 		}
 	}
@@ -260,17 +262,17 @@ func (o *Options) setDefaults() error {
 	return nil
 }
 
-// startUI runs the Web UI on ip:port and waits until it answers its health check. It calls
+// startUI runs the Web UI on spec.ip:spec.port and waits until it answers its health check. It calls
 // releasePort just before the UI binds the port.
-func (s *Server) startUI(ctx context.Context, ip string, port int, releasePort func()) error {
-	ui, err := newUIServer(ip, port, s.frontend, s.namespace)
+func (s *Server) startUI(ctx context.Context, spec uiSpec, releasePort func()) error {
+	ui, err := newUIServer(spec)
 	if err != nil {
 		return err
 	}
 	releasePort()
 	s.ui = ui
 	s.uiDone = make(chan struct{})
-	s.uiAddress = "http://" + net.JoinHostPort(dialHost(ip), strconv.Itoa(port))
+	s.uiAddress = "http://" + net.JoinHostPort(dialHost(spec.ip), strconv.Itoa(spec.port))
 	go func() {
 		defer close(s.uiDone)
 		// Start blocks until Stop. It returns nil even when it fails to listen (it exits the
@@ -278,7 +280,7 @@ func (s *Server) startUI(ctx context.Context, ip string, port int, releasePort f
 		_ = ui.Start()
 	}()
 	if err := waitHTTP(ctx, s.uiAddress+"/healthz"); err != nil {
-		return fmt.Errorf("embedtemporal: Web UI on port %d did not start: %w", port, err)
+		return fmt.Errorf("embedtemporal: Web UI on port %d did not start: %w", spec.port, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package embedtemporal_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,6 +59,7 @@ func TestStart(t *testing.T) {
 	}
 	checkSearchAttributes(t, c, s.Namespace(), caseAttributes)
 	checkUI(t, s)
+	checkUIReadOnly(t, s, c)
 
 	w := worker.New(c, taskQueue, worker.Options{})
 	w.RegisterWorkflow(Greet)
@@ -262,6 +264,57 @@ func checkUI(tb testing.TB, s *embedtemporal.Server) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		tb.Errorf("GET UI: %s", resp.Status)
+	}
+}
+
+// checkUIReadOnly checks that the Web UI reads workflows but refuses to change them, and says so to the
+// UI: a running workflow is not terminated, cancelled, signalled, updated or reset through it.
+func checkUIReadOnly(tb testing.TB, s *embedtemporal.Server, c client.Client) {
+	tb.Helper()
+	ctx := context.Background()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "waiting-1", TaskQueue: "no-worker"}, Greet, "nobody")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { _ = c.TerminateWorkflow(ctx, run.GetID(), "", "test over") }()
+
+	var settings struct{ DisableWriteActions bool }
+	resp, err := http.Get(s.UIAddress() + "/api/v1/settings")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&settings)
+	resp.Body.Close()
+	if err != nil || !settings.DisableWriteActions {
+		tb.Errorf("UI settings: DisableWriteActions = %v (%v), want true", settings.DisableWriteActions, err)
+	}
+	base := s.UIAddress() + "/api/v1/namespaces/" + s.Namespace() + "/workflows/waiting-1"
+	if resp, err := http.Get(base); err != nil || resp.StatusCode != http.StatusOK {
+		tb.Errorf("UI GET workflow: %v %v, want 200", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	for _, path := range []string{"/terminate", "/cancel", "/signal/approve", "/update/approve", "/reset"} {
+		// A bearer token passes the UI's CSRF check, which browsers meet with its cookie: the refusal is
+		// the read-only UI's.
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(`{"reason": "from the UI"}`))
+		req.Header.Set("Authorization", "Bearer anyone")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			tb.Errorf("UI POST %s = %s, want 405", path, resp.Status)
+		}
+	}
+	desc, err := c.DescribeWorkflowExecution(ctx, run.GetID(), "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		tb.Errorf("after the UI's refusals the workflow is %v, want running", st)
 	}
 }
 
