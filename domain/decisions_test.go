@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,47 +36,9 @@ const decisionsGolden = "testdata/decisions.golden"
 // every action × roles × inputs, at two moments. Run it with -dump-decisions=FILE at two commits and diff
 // the files to see what changed.
 func TestDecisions_Unchanged(t *testing.T) {
-	type group struct {
-		n      int
-		digest hash.Hash
-	}
-	var names []string
-	groups := map[string]*group{}
-	var dump *bufio.Writer
-	if *dumpDecisions != "" {
-		f, err := os.Create(*dumpDecisions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		dump = bufio.NewWriter(f)
-		defer dump.Flush()
-	}
-	eachDecision(t, func(d decisionCase) {
-		name := d.policy + " " + string(d.req.Action)
-		g := groups[name]
-		if g == nil {
-			g = &group{digest: sha256.New()}
-			groups[name] = g
-			names = append(names, name)
-		}
-		line := d.key() + "\t" + d.outcome() + "\n"
-		g.n++
-		g.digest.Write([]byte(line))
-		if dump != nil {
-			dump.WriteString(line)
-		}
-	})
-
-	var got strings.Builder
-	got.WriteString("# Policy.Check and Policy.Decide: per policy and action, the number of decisions and their digest.\n")
-	got.WriteString("# Recorded by go test ./domain -run TestDecisions_Unchanged -update-decisions; never update it to make a change pass.\n")
-	for _, name := range names {
-		g := groups[name]
-		fmt.Fprintf(&got, "%s %d %s\n", name, g.n, hex.EncodeToString(g.digest.Sum(nil))[:16])
-	}
+	got := passDecisions(t).golden
 	if *updateDecisions {
-		if err := os.WriteFile(decisionsGolden, []byte(got.String()), 0o644); err != nil {
+		if err := os.WriteFile(decisionsGolden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -84,7 +47,7 @@ func TestDecisions_Unchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantLines, gotLines := strings.Split(string(want), "\n"), strings.Split(got.String(), "\n")
+	wantLines, gotLines := strings.Split(string(want), "\n"), strings.Split(got, "\n")
 	if len(wantLines) != len(gotLines) {
 		t.Errorf("%d lines, want %d", len(gotLines), len(wantLines))
 	}
@@ -99,25 +62,97 @@ func TestDecisions_Unchanged(t *testing.T) {
 // refuses, deciding refuses with the same error. Check may accept what Decide then refuses, for reasons
 // only the calendar tells (a due date that has passed in the municipality's time zone).
 func TestCheck_AgreesWithDecide(t *testing.T) {
-	var n, accepted int
+	pass := passDecisions(t)
+	for _, d := range pass.disagreements {
+		t.Error(d)
+	}
+	if pass.accepted < pass.n/50 {
+		t.Errorf("Decide accepted %d of %d actions: too few to tell anything", pass.accepted, pass.n)
+	}
+}
+
+// decisionsPass is what one pass over every decision found.
+type decisionsPass struct {
+	// golden is the text of testdata/decisions.golden: per policy and action, the number of decisions
+	// and a digest of what Check and Decide made of them.
+	golden string
+	// disagreements are the decisions where Check and Decide disagree.
+	disagreements []string
+	// n counts the decisions, accepted those that Decide accepted.
+	n, accepted int
+}
+
+var (
+	decisionsOnce sync.Once
+	decisions     decisionsPass
+)
+
+// passDecisions makes every decision once for the tests that read them.
+func passDecisions(t *testing.T) decisionsPass {
+	decisionsOnce.Do(func() { decisions = makeDecisions(t) })
+	return decisions
+}
+
+// makeDecisions makes every decision, writing each to the -dump-decisions file if one is named.
+func makeDecisions(t *testing.T) decisionsPass {
+	type group struct {
+		n      int
+		digest hash.Hash
+	}
+	var pass decisionsPass
+	var names []string
+	groups := map[string]*group{}
+	var dump *bufio.Writer
+	if *dumpDecisions != "" {
+		f, err := os.Create(*dumpDecisions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		dump = bufio.NewWriter(f)
+		defer dump.Flush()
+	}
 	eachDecision(t, func(d decisionCase) {
-		n++
+		var calls []string
 		checkErr := d.check()
-		events, decideErr := d.decide(nil)
+		events, decideErr := d.decide(&calls)
+
+		pass.n++
 		switch {
 		case decideErr == nil && checkErr != nil:
-			t.Errorf("%s: Decide accepts, Check refuses: %v", d.key(), checkErr)
+			pass.disagreements = append(pass.disagreements, fmt.Sprintf("%s: Decide accepts, Check refuses: %v", d.key(), checkErr))
 		case checkErr != nil && errorText(checkErr) != errorText(decideErr):
-			t.Errorf("%s: Check refuses with %s, Decide with %s", d.key(), errorText(checkErr), errorText(decideErr))
+			pass.disagreements = append(pass.disagreements, fmt.Sprintf("%s: Check refuses with %s, Decide with %s", d.key(), errorText(checkErr), errorText(decideErr)))
 		case decideErr == nil && len(events) == 0:
-			t.Errorf("%s: Decide accepts without events", d.key())
+			pass.disagreements = append(pass.disagreements, fmt.Sprintf("%s: Decide accepts without events", d.key()))
 		case decideErr == nil:
-			accepted++
+			pass.accepted++
+		}
+
+		name := d.policy + " " + string(d.req.Action)
+		g := groups[name]
+		if g == nil {
+			g = &group{digest: sha256.New()}
+			groups[name] = g
+			names = append(names, name)
+		}
+		line := d.key() + "\t" + outcome(checkErr, events, decideErr, calls) + "\n"
+		g.n++
+		g.digest.Write([]byte(line))
+		if dump != nil {
+			dump.WriteString(line)
 		}
 	})
-	if accepted < n/50 {
-		t.Errorf("Decide accepted %d of %d actions: too few to tell anything", accepted, n)
+
+	var golden strings.Builder
+	golden.WriteString("# Policy.Check and Policy.Decide: per policy and action, the number of decisions and their digest.\n")
+	golden.WriteString("# Recorded by go test ./domain -run TestDecisions_Unchanged -update-decisions; never update it to make a change pass.\n")
+	for _, name := range names {
+		g := groups[name]
+		fmt.Fprintf(&golden, "%s %d %s\n", name, g.n, hex.EncodeToString(g.digest.Sum(nil))[:16])
 	}
+	pass.golden = golden.String()
+	return pass
 }
 
 // decisionCase is one action on one case at one moment, as TestDecisions_Unchanged tries it.
@@ -149,9 +184,6 @@ func (d decisionCase) check() (err error) {
 // becomes an error that says so: on states that no case reaches (a programme waiting for a
 // clarification, with no clock to resume), Decide dereferences the missing deadline.
 func (d decisionCase) decide(calls *[]string) (events []domain.Event, err error) {
-	if calls == nil {
-		calls = new([]string)
-	}
 	defer func() {
 		if v := recover(); v != nil {
 			events, err = nil, fmt.Errorf("panic: %v", v)
@@ -160,14 +192,13 @@ func (d decisionCase) decide(calls *[]string) (events []domain.Event, err error)
 	return d.p.Decide(d.c, d.req, d.now, recordingClocks{d.clocks, calls})
 }
 
-// outcome returns what Check and Decide made of the action, as one line of text.
-func (d decisionCase) outcome() string {
-	var calls []string
-	events, err := d.decide(&calls)
+// outcome returns what Check and Decide made of an action, and the questions Decide asked the clocks,
+// as one line of text.
+func outcome(checkErr error, events []domain.Event, decideErr error, calls []string) string {
 	var out strings.Builder
-	out.WriteString("check=" + errorText(d.check()) + "\tdecide=")
-	if err != nil {
-		out.WriteString(errorText(err))
+	out.WriteString("check=" + errorText(checkErr) + "\tdecide=")
+	if decideErr != nil {
+		out.WriteString(errorText(decideErr))
 	}
 	for _, e := range events {
 		b, err := json.Marshal(e)

@@ -14,65 +14,16 @@ import (
 //   - a case that has ended, or is not registered yet (ECONFLICT).
 //
 // Then the action's own rule applies, as the table below lists it and the method of decision named for
-// the action (actions.go) enforces it: an action refused for the case's kind or in its status is
-// refused with ECONFLICT, one without a field it needs with EINVALID naming the field. TestRules checks
-// the table against what Check does, so that the two cannot drift apart.
+// the action (actions.go, take in the table) enforces it. Each entry names the roles that may take the
+// action, the kinds of case it applies to, the statuses it may be taken in (for some kind), the fields
+// it needs, and in words what else it requires or does. An action refused for the case's kind or in
+// its status is refused with ECONFLICT, one without a field it needs with EINVALID naming the field.
+// The roles are the ones Check lets through and the kinds the ones Policy.Actions lists; TestRules
+// checks the statuses and the fields against what Check does, so that table and code cannot drift.
 //
 // Checking needs no clocks: Check runs the rules alone, and is what the workflow's update validator
 // runs. Deciding runs the same rules and then records the action, with the clocks that compute the
 // deadlines, the date of the register and due dates: see plan.
-
-// rule is what one staff action requires.
-type rule struct {
-	action Action
-	// roles may take the action.
-	roles []Role
-	// kinds are the kinds of case the action applies to, as Policy.Actions lists them.
-	kinds kinds
-	// in are the statuses in which the action may be taken, for some kind of case.
-	in []Status
-	// needs are the fields the action requires.
-	needs []string
-	// when says in words what else the action requires, and what it does.
-	when string
-	// take checks the rest of the action's rule and returns how to record it.
-	take func(*decision) (plan, error)
-}
-
-// kinds tells whether an action applies to the kind of case that policy p is for; programme says
-// whether the kind is a long-running programme.
-type kinds func(p Policy, programme bool) bool
-
-// Which kinds an action applies to.
-var (
-	everyKind  kinds = func(Policy, bool) bool { return true }
-	programmes kinds = func(_ Policy, programme bool) bool { return programme }
-	withClock  kinds = func(p Policy, _ bool) bool { return p.HasClock() }
-	// withExtension are the kinds whose deadline may be extended.
-	withExtension kinds = func(p Policy, _ bool) bool { return p.HasClock() && p.MaxExtension != (Clock{}) }
-)
-
-// withStep returns the kinds whose policy has step s among its steps or endings.
-func withStep(s Status) kinds { return func(p Policy, _ bool) bool { return p.HasStep(s) } }
-
-// othersWithStep returns the kinds other than programmes whose policy has step s.
-func othersWithStep(s Status) kinds {
-	return func(p Policy, programme bool) bool { return !programme && p.HasStep(s) }
-}
-
-// programmesOrStep returns the programmes, and the other kinds whose policy has step s.
-func programmesOrStep(s Status) kinds {
-	return func(p Policy, programme bool) bool { return programme || p.HasStep(s) }
-}
-
-// Statuses in which actions may be taken.
-var (
-	// unanswered are the statuses of a case being worked on whose answer has not gone out.
-	unanswered = []Status{StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved, StatusClarification}
-	// working are the statuses of a case between its registration and its end.
-	working = []Status{StatusRegistered, StatusClarification, StatusAssigned, StatusWaitingForInput, StatusDrafted,
-		StatusApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished}
-)
 
 // rules are the rules of the staff actions, in the order of Actions.
 var rules = []rule{{
@@ -232,6 +183,58 @@ var rules = []rule{{
 	needs: []string{"year"},
 	when:  "the year's report is open; takes the next sub-number and opens the next year's report",
 }}
+
+// rule is what one staff action requires.
+type rule struct {
+	action Action
+	// roles may take the action.
+	roles []Role
+	// kinds are the kinds of case the action applies to, as Policy.Actions lists them.
+	kinds kinds
+	// in are the statuses in which the action may be taken, for some kind of case.
+	in []Status
+	// needs are the fields the action requires.
+	needs []string
+	// when says in words what else the action requires, and what it does.
+	when string
+	// take checks the rest of the action's rule and returns how to record it.
+	take func(*decision) (plan, error)
+}
+
+// kinds tells whether an action applies to the kind of case that policy p is for; programme says
+// whether the kind is a long-running programme.
+type kinds func(p Policy, programme bool) bool
+
+// Which kinds an action applies to.
+var (
+	everyKind  kinds = func(Policy, bool) bool { return true }
+	programmes kinds = func(_ Policy, programme bool) bool { return programme }
+	withClock  kinds = func(p Policy, _ bool) bool { return p.HasClock() }
+	// withExtension are the kinds whose deadline may be extended.
+	withExtension kinds = func(p Policy, _ bool) bool { return p.HasClock() && p.MaxExtension != (Clock{}) }
+)
+
+// withStep returns the kinds whose policy has step s among its steps or endings.
+func withStep(s Status) kinds { return func(p Policy, _ bool) bool { return p.HasStep(s) } }
+
+// othersWithStep returns the kinds other than programmes whose policy has step s.
+func othersWithStep(s Status) kinds {
+	return func(p Policy, programme bool) bool { return !programme && p.HasStep(s) }
+}
+
+// programmesOrStep returns the programmes, and the other kinds whose policy has step s.
+func programmesOrStep(s Status) kinds {
+	return func(p Policy, programme bool) bool { return programme || p.HasStep(s) }
+}
+
+// Statuses in which actions may be taken.
+var (
+	// unanswered are the statuses of a case being worked on whose answer has not gone out.
+	unanswered = []Status{StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved, StatusClarification}
+	// working are the statuses of a case between its registration and its end.
+	working = []Status{StatusRegistered, StatusClarification, StatusAssigned, StatusWaitingForInput, StatusDrafted,
+		StatusApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished}
+)
 
 // ruleOf returns the rule of action a.
 func ruleOf(a Action) (rule, bool) {
