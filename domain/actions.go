@@ -19,8 +19,8 @@ type decision struct {
 }
 
 // assign names the case's owning officer (the actor unless another is named) and its responsible
-// sector (the case's unless another is named), before the answer is approved and sent. It must change
-// one of them.
+// sector (the case's unless another is named), from the case's registration until its answer goes
+// out, but not while the requester is asked to complete the request. It must change one of them.
 func (d *decision) assign() (plan, error) {
 	if err := d.in(StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved); err != nil {
 		return plan{}, err
@@ -551,7 +551,7 @@ func (d *decision) askedDue() (dueAsked, error) {
 }
 
 // passed refuses, without clocks, a due date that has surely passed at now: its day began more than a
-// day before now, in UTC, so it has ended in every time zone east of UTC. resolve tells exactly, in the
+// day before now, in UTC, so it has ended in UTC and every time zone east of it. resolve tells exactly, in the
 // municipality's time zone.
 func (a dueAsked) passed(now time.Time) error {
 	if a.date != nil && a.date.In(time.UTC).Before(now.AddDate(0, 0, -1)) {
