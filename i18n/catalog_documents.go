@@ -36,5 +36,27 @@ func init() {
 			mk: "Нема датотека со SHA-256 %s.",
 			sq: "Nuk ka skedar me SHA-256 %s.",
 		},
+
+		// E-mail attachments (package notify).
+		"Attachment %d has no file name.": {
+			mk: "Прилогот %d нема име на датотека.",
+			sq: "Shtojca %d nuk ka emër skedari.",
+		},
+		"The file name of attachment %d must be one line of at most %d characters, without a slash or a backslash.": {
+			mk: "Името на датотеката на прилогот %d мора да биде еден ред од најмногу %d знаци, без коса или обратна коса црта.",
+			sq: "Emri i skedarit të shtojcës %d duhet të jetë një rresht me më së shumti %d karaktere, pa vijë të pjerrët ose vijë të pjerrët të kundërt.",
+		},
+		"Attachment %d has no valid media type.": {
+			mk: "Прилогот %d нема валиден тип на содржина.",
+			sq: "Shtojca %d nuk ka lloj të vlefshëm të përmbajtjes.",
+		},
+		"Attachment %d is empty.": {
+			mk: "Прилогот %d е празен.",
+			sq: "Shtojca %d është bosh.",
+		},
+		"The message %s has no attachment %d.": {
+			mk: "Пораката %s нема прилог %d.",
+			sq: "Mesazhi %s nuk ka shtojcën %d.",
+		},
 	})
 }
