@@ -19,7 +19,7 @@ build:
 ## test: every test, lint included (what CI runs)
 test: lint
 	$(GO) test -count=1 -timeout 45m ./...
-	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./notify/... ./directory/... ./blob/...
+	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./notify/... ./directory/... ./blob/... ./letters/...
 
 ## lint: go vet, staticcheck and workflowcheck
 lint: tools
@@ -30,7 +30,7 @@ lint: tools
 ## bench: the event store, e-mail and projection benchmarks (the first run builds a 1M-event log and a
 ## 1M-case read model in the temp directory: about 5 minutes)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3s ./eventstore/sqlite/ ./domain/ ./notify/ ./blob/disk/ ./blob/s3blob/
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./eventstore/sqlite/ ./domain/ ./notify/ ./blob/disk/ ./blob/s3blob/ ./letters/
 	$(GO) test -run '^$$' -bench 'Rebuild|ReadModels|Statistics' -benchtime 1x -timeout 60m ./projections/
 	$(GO) test -run '^$$' -bench Lag -benchtime 2000x ./projections/
 

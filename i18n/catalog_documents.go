@@ -58,5 +58,11 @@ func init() {
 			mk: "Пораката %s нема прилог %d.",
 			sq: "Mesazhi %s nuk ka shtojcën %d.",
 		},
+
+		// Answer templates and letters (package letters).
+		"No answer template %q for this kind of case in this language.": {
+			mk: "Нема образец за одговор %q за овој вид предмет на овој јазик.",
+			sq: "Nuk ka shabllon përgjigjeje %q për këtë lloj lënde në këtë gjuhë.",
+		},
 	})
 }
