@@ -90,6 +90,19 @@ func TestCopy(t *testing.T) {
 			t.Errorf("%d bytes written before the type was refused", w.Len())
 		}
 	})
+	t.Run("TableAsText", func(t *testing.T) {
+		// A short letter with a comma on each line sniffs as CSV: plain text accepts it, nothing else does.
+		letter := []byte("Почитувани,\nВе молиме, одговорете.\n")
+		if b, err := blob.Copy(t.Context(), &bytes.Buffer{}, bytes.NewReader(letter), blob.Limits{Types: []string{blob.TypeText}}); err != nil || b.MediaType != "text/csv" {
+			t.Errorf("Copy = %+v, %v; want it accepted as text/csv", b, err)
+		}
+		if _, err := blob.Copy(t.Context(), &bytes.Buffer{}, bytes.NewReader(letter), blob.Limits{Types: []string{blob.TypePDF}}); domain.ErrorCode(err) != domain.EUNSUPPORTED {
+			t.Errorf("Copy = %v, want EUNSUPPORTED", err)
+		}
+		if _, err := blob.Copy(t.Context(), &bytes.Buffer{}, bytes.NewReader([]byte(`{"a": 1}`)), blob.Limits{Types: blob.DefaultTypes}); domain.ErrorCode(err) != domain.EUNSUPPORTED {
+			t.Errorf("Copy of JSON = %v, want EUNSUPPORTED", err)
+		}
+	})
 	t.Run("ErrWriter", func(t *testing.T) {
 		disk := errors.New("no space left on device")
 		_, err := blob.Copy(t.Context(), failingWriter{disk}, bytes.NewReader([]byte("hello")), blob.Limits{})

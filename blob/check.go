@@ -41,6 +41,10 @@ var DefaultTypes = []string{TypePDF, TypeJPEG, TypePNG, TypeTIFF, TypeDOCX, Type
 // DefaultMaxSize is the default most bytes of one attachment: 20 MB.
 const DefaultMaxSize = 20 << 20
 
+// tableTypes are the types of text that merely looks like a table, which plain text (TypeText) accepts:
+// a short letter with a comma on each line sniffs as CSV.
+var tableTypes = []string{"text/csv", "text/tab-separated-values"}
+
 // SniffLen is how many bytes from the start of a file decide its media type.
 const SniffLen = 4096
 
@@ -70,6 +74,9 @@ func (lim Limits) accepts(mediaType string) error {
 	}
 	m := mimetype.Lookup(essence(mediaType))
 	if m != nil && slices.ContainsFunc(lim.Types, m.Is) {
+		return nil
+	}
+	if slices.Contains(tableTypes, essence(mediaType)) && slices.Contains(lim.Types, TypeText) {
 		return nil
 	}
 	names := make([]string, len(lim.Types))

@@ -32,6 +32,8 @@ func Samples() []Sample {
 		{"report.docx", blob.TypeDOCX, DOCX("Извештај")},
 		{"report.odt", blob.TypeODT, ODT("Raport")},
 		{"note.txt", "text/plain; charset=utf-8", []byte("Почитувани,\nВе молиме за информација за патот во с. Ѓорче Петров.\nFaleminderit, Ëndrit Çela\n")},
+		// Plain text that merely looks like a table: a comma on each line.
+		{"short.txt", "text/csv", []byte("Почитувани,\nВе молиме, одговорете.\n")},
 	}
 }
 

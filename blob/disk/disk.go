@@ -29,7 +29,8 @@ var _ blob.Store = (*Store)(nil)
 // staleTemp is how old a temporary file must be for Open to remove it as left over by a crash.
 const staleTemp = 24 * time.Hour
 
-// Open opens the store in dir, creating it if needed, and removes temporary files that a crash left.
+// Open opens the store in dir, creating it if needed, and removes the temporary files that a crash left
+// more than a day ago (a younger one may be another process's upload under way).
 func Open(dir string) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("blob/disk: no directory")
