@@ -3,6 +3,8 @@ GO        ?= go
 BIN       := $(CURDIR)/bin
 STATICCHECK_VERSION   := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
+# The S3 server the blob store's tests run against (blob/s3blob/s3test.Version names the same release).
+VERSITYGW_VERSION     := v1.8.0
 
 .PHONY: run test lint bench tools build
 
@@ -17,7 +19,7 @@ build:
 ## test: every test, lint included (what CI runs)
 test: lint
 	$(GO) test -count=1 -timeout 45m ./...
-	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./notify/... ./directory/...
+	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./notify/... ./directory/... ./blob/... ./letters/...
 
 ## lint: go vet, staticcheck and workflowcheck
 lint: tools
@@ -28,14 +30,17 @@ lint: tools
 ## bench: the event store, e-mail and projection benchmarks (the first run builds a 1M-event log and a
 ## 1M-case read model in the temp directory: about 5 minutes)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3s ./eventstore/sqlite/ ./domain/ ./notify/
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./eventstore/sqlite/ ./domain/ ./notify/ ./blob/disk/ ./blob/s3blob/ ./letters/
 	$(GO) test -run '^$$' -bench 'Rebuild|ReadModels|Statistics' -benchtime 1x -timeout 60m ./projections/
 	$(GO) test -run '^$$' -bench Lag -benchtime 2000x ./projections/
 
-tools: $(BIN)/staticcheck $(BIN)/workflowcheck
+tools: $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/versitygw
 
 $(BIN)/staticcheck:
 	GOBIN=$(BIN) GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 $(BIN)/workflowcheck:
 	GOBIN=$(BIN) GOFLAGS= $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
+
+$(BIN)/versitygw:
+	GOBIN=$(BIN) GOFLAGS= $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)

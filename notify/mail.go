@@ -4,8 +4,10 @@ package notify
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -41,7 +43,27 @@ type Mail struct {
 	Language domain.Language
 	// Header holds extra headers, e.g. "Auto-Submitted". It cannot replace the headers above.
 	Header map[string]string
+	// Attachments are files sent with the message, such as the answer as a PDF letter. A message
+	// with attachments is multipart/mixed: the body first, then each file in base64.
+	Attachments []Attachment
 }
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	// Name is the file's name as the recipient sees it, in UTF-8 ("Одговор 08-2112-2.pdf"): one line
+	// of at most MaxAttachmentName characters (and twice as many bytes), without a slash or a
+	// backslash. Bytes writes it in both
+	// forms mail clients read: RFC 2231 (filename*=) and RFC 2047 (name=).
+	Name string
+	// MediaType is the file's type, such as "application/pdf", without parameters.
+	MediaType string
+	// Data is the file's content; an attachment is never empty.
+	Data []byte
+}
+
+// MaxAttachmentName is the most characters an attachment's name may have: its encoded forms then fit
+// the line length of a message (RFC 5322).
+const MaxAttachmentName = 120
 
 // reservedHeaders are written from Mail's fields and cannot be set through Mail.Header.
 var reservedHeaders = []string{
@@ -142,6 +164,29 @@ func (m Mail) Validate() error {
 			return err
 		}
 	}
+	for i, a := range m.Attachments {
+		if err := a.validate(i + 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks the attachment numbered n (from 1).
+func (a Attachment) validate(n int) error {
+	if strings.TrimSpace(a.Name) == "" {
+		return domain.FieldErrorf("attachments", "Attachment %d has no file name.", n)
+	}
+	if oneLine("attachments", a.Name) != nil || utf8.RuneCountInString(a.Name) > MaxAttachmentName ||
+		len(a.Name) > 2*MaxAttachmentName || strings.ContainsAny(a.Name, `/\`) {
+		return domain.FieldErrorf("attachments", "The file name of attachment %d must be one line of at most %d characters, without a slash or a backslash.", n, MaxAttachmentName)
+	}
+	if t, params, err := mime.ParseMediaType(a.MediaType); err != nil || len(params) > 0 || t != a.MediaType || !strings.Contains(t, "/") {
+		return domain.FieldErrorf("attachments", "Attachment %d has no valid media type.", n)
+	}
+	if len(a.Data) == 0 {
+		return domain.FieldErrorf("attachments", "Attachment %d is empty.", n)
+	}
 	return nil
 }
 
@@ -218,8 +263,9 @@ func isToken(s string) bool {
 
 // Bytes writes m as an RFC 5322 message with CRLF line endings: the headers (non-ASCII ones encoded as
 // RFC 2047 UTF-8 words, long ones folded), MIME-Version 1.0 and a body in UTF-8, quoted-printable:
-// text/plain alone, or multipart/alternative with text/plain and text/html. The same Mail always gives
-// the same bytes. It returns Validate's error for a message that cannot be written.
+// text/plain alone, or multipart/alternative with text/plain and text/html; with attachments, that body
+// and the files in base64 inside multipart/mixed. The same Mail always gives the same bytes. It
+// returns Validate's error for a message that cannot be written.
 func (m Mail) Bytes() ([]byte, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -254,22 +300,66 @@ func (m Mail) Bytes() ([]byte, error) {
 		header(textproto.CanonicalMIMEHeaderKey(name), encodeText(m.Header[name]))
 	}
 
-	if m.HTML == "" {
-		header("Content-Type", "text/plain; charset=utf-8")
-		header("Content-Transfer-Encoding", "quoted-printable")
-		b.WriteString("\r\n")
-		if err := writeQP(&b, m.Text); err != nil {
+	if len(m.Attachments) == 0 {
+		if err := m.writeBody(&b, header); err != nil {
 			return nil, err
 		}
 		return b.Bytes(), nil
 	}
 
+	// multipart/mixed: the body as it would be without attachments, then the files.
 	mw := multipart.NewWriter(&b)
+	if err := mw.SetBoundary(m.mixedBoundary()); err != nil {
+		return nil, err
+	}
+	header("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
+	b.WriteString("\r\n")
+	var body bytes.Buffer
+	part := textproto.MIMEHeader{}
+	if err := m.writeBody(&body, func(name, value string) { part.Set(name, value) }); err != nil {
+		return nil, err
+	}
+	w, err := mw.CreatePart(part)
+	if err != nil {
+		return nil, err
+	}
+	// writeBody wrote the part's headers through the function, then the blank line and the body.
+	w.Write(bytes.TrimPrefix(body.Bytes(), []byte("\r\n")))
+	for _, a := range m.Attachments {
+		w, err := mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {nameParam(a.MediaType, a.Name)},
+			"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})},
+			"Content-Transfer-Encoding": {"base64"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		writeBase64(w, a.Data)
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	b.WriteString("\r\n")
+	return b.Bytes(), nil
+}
+
+// writeBody writes the body of m as a message without attachments has it: the Content-Type and
+// Content-Transfer-Encoding headers through header, a blank line, then text/plain alone or
+// multipart/alternative with text/plain and text/html.
+func (m Mail) writeBody(b *bytes.Buffer, header func(name, value string)) error {
+	if m.HTML == "" {
+		header("Content-Type", "text/plain; charset=utf-8")
+		header("Content-Transfer-Encoding", "quoted-printable")
+		b.WriteString("\r\n")
+		return writeQP(b, m.Text)
+	}
+
+	mw := multipart.NewWriter(b)
 	// "=_" never occurs in quoted-printable text, so the boundary cannot occur in the parts. Derived
 	// from the message, it keeps Bytes deterministic.
 	sum := sha256.Sum256([]byte(m.MessageID + "\x00" + m.Text + "\x00" + m.HTML))
 	if err := mw.SetBoundary("=_predmet_" + hex.EncodeToString(sum[:12])); err != nil {
-		return nil, err
+		return err
 	}
 	header("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()}))
 	b.WriteString("\r\n")
@@ -279,17 +369,54 @@ func (m Mail) Bytes() ([]byte, error) {
 			"Content-Transfer-Encoding": {"quoted-printable"},
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := writeQP(w, part.body); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := mw.Close(); err != nil {
-		return nil, err
+		return err
 	}
 	b.WriteString("\r\n")
-	return b.Bytes(), nil
+	return nil
+}
+
+// mixedBoundary returns the boundary of a message with attachments: derived from the message and its
+// files, so that Bytes stays deterministic. "=_" occurs neither in quoted-printable text nor in
+// base64, and the boundary differs from the alternative body's in more than a suffix.
+func (m Mail) mixedBoundary() string {
+	h := sha256.New()
+	h.Write([]byte(m.MessageID + "\x00" + m.Text + "\x00" + m.HTML))
+	for _, a := range m.Attachments {
+		sum := sha256.Sum256(a.Data)
+		h.Write([]byte("\x00" + a.Name + "\x00" + a.MediaType + "\x00"))
+		h.Write(sum[:])
+	}
+	return "=_predmet_mixed_" + hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// nameParam writes an attachment's Content-Type with its name: quoted as needed when it is ASCII, as
+// RFC 2047 base64 words otherwise (what mail clients read besides the RFC 2231 filename).
+func nameParam(mediaType, name string) string {
+	if isASCII(name) {
+		return mime.FormatMediaType(mediaType, map[string]string{"name": name})
+	}
+	return mediaType + `; name="` + mime.BEncoding.Encode("utf-8", name) + `"`
+}
+
+// writeBase64 writes data in base64, in lines of 76 characters ending in CRLF (RFC 2045, 6.8).
+func writeBase64(w io.Writer, data []byte) {
+	const lineBytes = 57 // 76 characters of base64
+	line := make([]byte, base64.StdEncoding.EncodedLen(lineBytes)+2)
+	for len(data) > 0 {
+		n := min(lineBytes, len(data))
+		base64.StdEncoding.Encode(line, data[:n])
+		k := base64.StdEncoding.EncodedLen(n)
+		line[k], line[k+1] = '\r', '\n'
+		w.Write(line[:k+2])
+		data = data[n:]
+	}
 }
 
 // formatAddress writes an address for a header: a display name that is not ASCII as RFC 2047 encoded

@@ -1,11 +1,19 @@
 package notify
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -50,6 +58,15 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_kind ON outbox (kind, seq);
 CREATE INDEX IF NOT EXISTS outbox_date ON outbox (date);
+CREATE TABLE IF NOT EXISTS outbox_attachments (
+	message_id TEXT NOT NULL,
+	position   INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	media_type TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	sha256     TEXT NOT NULL,
+	PRIMARY KEY (message_id, position)
+);
 `
 
 // OpenOutbox opens (creating if needed) the outbox in the SQLite database at path. A nil log logs nothing.
@@ -110,7 +127,12 @@ func (o *Outbox) Send(ctx context.Context, m Mail) error {
 	if m.ReplyTo.Address != "" {
 		replyTo = displayAddress(m.ReplyTo)
 	}
-	res, err := o.write.ExecContext(ctx, `INSERT INTO outbox
+	tx, err := o.write.BeginTx(ctx, nil)
+	if err != nil {
+		return temporary("outbox", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox
 		(message_id, kind, language, date, stored_at, sender, recipients, reply_to, subject, text, html, raw)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
 		m.MessageID, string(m.Kind), string(m.Language), formatTime(m.Date), formatTime(o.now()),
@@ -122,6 +144,19 @@ func (o *Outbox) Send(ctx context.Context, m Mail) error {
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		o.log.Info("mail already in the outbox", fields...)
 		return nil
+	}
+	for i, a := range m.Attachments {
+		sum := sha256.Sum256(a.Data)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_attachments (message_id, position, name, media_type, size, sha256)
+			VALUES (?, ?, ?, ?, ?, ?)`, m.MessageID, i+1, a.Name, a.MediaType, len(a.Data), hex.EncodeToString(sum[:])); err != nil {
+			return temporary("outbox", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return temporary("outbox", err)
+	}
+	if len(m.Attachments) > 0 {
+		fields = append(fields, zap.Int("attachments", len(m.Attachments)))
 	}
 	o.log.Info("mail stored in the outbox", fields...)
 	return nil
@@ -146,6 +181,20 @@ type OutboxMail struct {
 	Text string `json:"text,omitempty"`
 	HTML string `json:"html,omitempty"`
 	Raw  []byte `json:"-"`
+	// Attachments describes the files sent with the message, in order: filled by Get. Attachment
+	// returns their bytes.
+	Attachments []OutboxAttachment `json:"attachments,omitempty"`
+}
+
+// OutboxAttachment describes a file sent with a message in the outbox.
+type OutboxAttachment struct {
+	// Position numbers the message's attachments from 1.
+	Position  int    `json:"position"`
+	Name      string `json:"name"`
+	MediaType string `json:"mediaType"`
+	Size      int64  `json:"size"`
+	// SHA256 is the SHA-256 of the file's bytes, in hexadecimal.
+	SHA256 string `json:"sha256"`
 }
 
 // OutboxQuery selects messages of the outbox, newest first.
@@ -267,17 +316,90 @@ func (o *Outbox) Get(ctx context.Context, messageID string) (OutboxMail, error) 
 	err := scanMail(row, &m, &m.Text, &m.HTML, &m.Raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return OutboxMail{}, domain.Errorf(domain.ENOTFOUND, "No message with Message-ID %s in the outbox.", messageID)
+	} else if err != nil {
+		return OutboxMail{}, err
 	}
-	return m, err
+	rows, err := o.read.QueryContext(ctx, `SELECT position, name, media_type, size, sha256 FROM outbox_attachments
+		WHERE message_id = ? ORDER BY position`, messageID)
+	if err != nil {
+		return OutboxMail{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a OutboxAttachment
+		if err := rows.Scan(&a.Position, &a.Name, &a.MediaType, &a.Size, &a.SHA256); err != nil {
+			return OutboxMail{}, err
+		}
+		m.Attachments = append(m.Attachments, a)
+	}
+	return m, rows.Err()
 }
 
-// Purge deletes the messages stored before the given instant and returns how many it deleted.
+// Attachment returns the attachment at position (from 1) of the message with the given Message-ID,
+// its bytes read back from the message as it would have been sent. Errors: ENOTFOUND.
+func (o *Outbox) Attachment(ctx context.Context, messageID string, position int) (Attachment, error) {
+	m, err := o.Get(ctx, messageID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if position < 1 || position > len(m.Attachments) {
+		return Attachment{}, domain.Errorf(domain.ENOTFOUND, "The message %s has no attachment %d.", m.MessageID, position)
+	}
+	data, err := attachmentData(m.Raw, position)
+	if err != nil {
+		return Attachment{}, fmt.Errorf("notify: outbox message %s, attachment %d: %w", m.MessageID, position, err)
+	}
+	want := m.Attachments[position-1]
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != want.SHA256 {
+		return Attachment{}, fmt.Errorf("notify: outbox message %s, attachment %d: the bytes do not match their SHA-256", m.MessageID, position)
+	}
+	return Attachment{Name: want.Name, MediaType: want.MediaType, Data: data}, nil
+}
+
+// attachmentData reads the bytes of the attachment at position (from 1) from a message that Mail.Bytes
+// wrote: the parts of its multipart/mixed body after the first.
+func attachmentData(raw []byte, position int) ([]byte, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	ctype, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || ctype != "multipart/mixed" {
+		return nil, fmt.Errorf("the message is not multipart/mixed")
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for i := 0; ; i++ {
+		part, err := mr.NextRawPart()
+		if err != nil {
+			return nil, err
+		}
+		if i == position {
+			return io.ReadAll(base64.NewDecoder(base64.StdEncoding, part))
+		}
+	}
+}
+
+// Purge deletes the messages stored before the given instant, their attachments with them, and returns
+// how many it deleted.
 func (o *Outbox) Purge(ctx context.Context, before time.Time) (int64, error) {
-	res, err := o.write.ExecContext(ctx, `DELETE FROM outbox WHERE stored_at < ?`, formatTime(before))
+	tx, err := o.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_attachments WHERE message_id IN
+		(SELECT message_id FROM outbox WHERE stored_at < ?)`, formatTime(before)); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE stored_at < ?`, formatTime(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
 }
 
 func scanMail(row interface{ Scan(...any) error }, m *OutboxMail, more ...any) error {
