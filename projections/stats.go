@@ -261,11 +261,22 @@ func (qs *caseQueries) foiReport(ctx context.Context, year int) (domain.FOIRepor
 		*c = int(sums[i].Int64)
 	}
 
+	median, err := qs.foiMedianDays(ctx, year)
+	if err != nil {
+		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
+	}
+	r.MedianDays = median
+	return r, nil
+}
+
+// foiMedianDays returns the median of the days that the answers to requests for public information
+// given in the year took.
+func (qs *caseQueries) foiMedianDays(ctx context.Context, year int) (float64, error) {
 	rows, err := qs.db.QueryContext(ctx, `SELECT answer_days FROM cases
 		WHERE answered_month >= ? AND answered_month < ? AND kind = ? ORDER BY answer_days`,
 		year*100+1, (year+1)*100+1, string(domain.KindPublicInformation))
 	if err != nil {
-		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
+		return 0, err
 	}
 	var days []float64
 	err = scanAll(rows, func(rows *sql.Rows) error {
@@ -275,8 +286,7 @@ func (qs *caseQueries) foiReport(ctx context.Context, year int) (domain.FOIRepor
 		return err
 	})
 	if err != nil {
-		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
+		return 0, err
 	}
-	r.MedianDays = percentile(days, 0.5)
-	return r, nil
+	return percentile(days, 0.5), nil
 }
