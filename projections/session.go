@@ -10,72 +10,6 @@ import (
 	"github.com/predmet/predmet/domain"
 )
 
-// received is what the subscription's Recv returned.
-type received struct {
-	msg domain.SubscriptionMessage
-	err error
-	// decoded is the event as a Decoder decoded it, or the error that decoding it returned.
-	decoded decoded
-}
-
-// decoded is an event decoded by a Decoder, or the error that decoding it returned.
-type decoded struct {
-	value any
-	err   error
-}
-
-// pump moves the subscription's messages to out until Recv fails or ctx ends, so that reading the log
-// overlaps applying it.
-// A Decoder's events are decoded on a goroutine of their own between the two, so that reading, decoding
-// and applying overlap.
-func pump(ctx context.Context, sub domain.Subscription, dec Decoder, out chan<- received) {
-	if dec == nil {
-		forward(ctx, sub, out)
-		return
-	}
-	raw := make(chan received, cap(out))
-	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		forward(ctx, sub, raw)
-	}()
-	defer func() { <-read }()
-	for {
-		var it received
-		select {
-		case it = <-raw:
-		case <-ctx.Done():
-			return
-		}
-		if it.msg.Event != nil {
-			it.decoded.value, it.decoded.err = dec.Decode(*it.msg.Event)
-		}
-		select {
-		case out <- it:
-		case <-ctx.Done():
-			return
-		}
-		if it.err != nil {
-			return
-		}
-	}
-}
-
-// forward moves the subscription's messages to out until Recv fails or ctx ends.
-func forward(ctx context.Context, sub domain.Subscription, out chan<- received) {
-	for {
-		m, err := sub.Recv()
-		select {
-		case out <- received{msg: m, err: err}:
-		case <-ctx.Done():
-			return
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
 // stopAt tells a session when its work is done. The zero value never stops: a live projection follows
 // the log until its context ends.
 type stopAt struct {
@@ -401,17 +335,17 @@ func (e *applyError) Error() string {
 
 func (e *applyError) Unwrap() error { return e.err }
 
-// commit applies batch in one transaction that moves the checkpoint to target (at or after the batch's
-// last event). If an event fails, it commits the events before it, so that the projection stops right at
-// the failing event, and returns the error with the number of events committed.
-func (r *Runner) commit(ctx context.Context, f *feed, batch []domain.RecordedEvent, decodes []decoded, target domain.Position) (int, error) {
-	err := applyBatch(ctx, f, batch, decodes, target)
+// commit applies events in one transaction that moves the checkpoint to target (at or after the last
+// event). If an event fails, it commits the events before it, so that the projection stops right at the
+// failing event, and returns the error with the number of events committed.
+func (r *Runner) commit(ctx context.Context, f *feed, events []domain.RecordedEvent, decodes []decoded, target domain.Position) (int, error) {
+	err := applyBatch(ctx, f, events, decodes, target)
 	if err == nil {
-		return len(batch), nil
+		return len(events), nil
 	}
 	var ae *applyError
 	if errors.As(err, &ae) && ae.index > 0 && ctx.Err() == nil {
-		if err2 := applyBatch(ctx, f, batch[:ae.index], decodes[:ae.index], batch[ae.index-1].Position); err2 == nil {
+		if err2 := applyBatch(ctx, f, events[:ae.index], decodes[:ae.index], events[ae.index-1].Position); err2 == nil {
 			return ae.index, err
 		}
 	}
@@ -459,4 +393,70 @@ func applyBatch(ctx context.Context, f *feed, events []domain.RecordedEvent, dec
 		s.lastErr = ""
 	})
 	return nil
+}
+
+// received is what the subscription's Recv returned.
+type received struct {
+	msg domain.SubscriptionMessage
+	err error
+	// decoded is the event as a Decoder decoded it, or the error that decoding it returned.
+	decoded decoded
+}
+
+// decoded is an event decoded by a Decoder, or the error that decoding it returned.
+type decoded struct {
+	value any
+	err   error
+}
+
+// pump moves the subscription's messages to out until Recv fails or ctx ends, so that reading the log
+// overlaps applying it.
+// A Decoder's events are decoded on a goroutine of their own between the two, so that reading, decoding
+// and applying overlap.
+func pump(ctx context.Context, sub domain.Subscription, dec Decoder, out chan<- received) {
+	if dec == nil {
+		forward(ctx, sub, out)
+		return
+	}
+	raw := make(chan received, cap(out))
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		forward(ctx, sub, raw)
+	}()
+	defer func() { <-read }()
+	for {
+		var it received
+		select {
+		case it = <-raw:
+		case <-ctx.Done():
+			return
+		}
+		if it.msg.Event != nil {
+			it.decoded.value, it.decoded.err = dec.Decode(*it.msg.Event)
+		}
+		select {
+		case out <- it:
+		case <-ctx.Done():
+			return
+		}
+		if it.err != nil {
+			return
+		}
+	}
+}
+
+// forward moves the subscription's messages to out until Recv fails or ctx ends.
+func forward(ctx context.Context, sub domain.Subscription, out chan<- received) {
+	for {
+		m, err := sub.Recv()
+		select {
+		case out <- received{msg: m, err: err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
 }
