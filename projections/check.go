@@ -102,6 +102,9 @@ func (r *Runner) CheckAll(ctx context.Context) ([]CheckReport, error) {
 	return reports, nil
 }
 
+// check builds the copy of w and compares it with the live read model, in three steps: build the copy
+// up to the live checkpoint while the live projection runs, bring it to exactly that checkpoint with
+// the live projection paused and take a snapshot of both, then compare them table by table.
 func (r *Runner) check(ctx context.Context, w *worker) (CheckReport, error) {
 	rep := CheckReport{Projection: w.name, StartedAt: time.Now()}
 	s, err := r.openScratch(ctx, w, purposeCheck)
@@ -109,9 +112,6 @@ func (r *Runner) check(ctx context.Context, w *worker) (CheckReport, error) {
 		return rep, err
 	}
 	defer s.remove()
-	r.mu.Lock()
-	w.scratch = s
-	r.mu.Unlock()
 
 	// Up to the end of the log, but never past the live projection, which may lag.
 	live := func() (domain.Position, bool) { return w.snapshot().checkpoint, true }
@@ -122,41 +122,11 @@ func (r *Runner) check(ctx context.Context, w *worker) (CheckReport, error) {
 		return rep, err
 	}
 
-	resume := r.pause(w)
-	defer resume()
-	s.setPhase(PhaseFinishing)
-	cp, _, err := loadCheckpoint(ctx, r.write, w.name)
+	tx, end, err := r.snapshotBoth(ctx, w, s, &rep)
 	if err != nil {
 		return rep, err
 	}
-	if cp != nil {
-		rep.Checkpoint = *cp
-	}
-	at := func() (domain.Position, bool) { return rep.Checkpoint, true }
-	if err := r.build(ctx, s, stopAt{caughtUp: true, limit: at}); err != nil {
-		return rep, err
-	}
-	rep.EventsRecomputed = s.feed.snapshot().eventsApplied
-	if err := s.closeDB(); err != nil {
-		return rep, err
-	}
-
-	conn, detach, err := attach(ctx, r.read, s.path)
-	if err != nil {
-		return rep, err
-	}
-	defer detach()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return rep, err
-	}
-	defer tx.Rollback()
-	// The first read fixes the transaction's snapshot of the live database, with the live projection
-	// paused at the checkpoint; it may run again meanwhile.
-	if _, rep.EventsApplied, err = loadCheckpoint(ctx, tx, w.name); err != nil {
-		return rep, err
-	}
-	resume()
+	defer end()
 	s.setPhase(PhaseComparing)
 
 	rep.OK = rep.EventsApplied == rep.EventsRecomputed
@@ -170,6 +140,52 @@ func (r *Runner) check(ctx context.Context, w *worker) (CheckReport, error) {
 	}
 	rep.Seconds = time.Since(rep.StartedAt).Seconds()
 	return rep, nil
+}
+
+// snapshotBoth pauses the live projection of w, brings the copy in s to exactly the live checkpoint,
+// and returns a read transaction over the live database with the copy attached as the schema scratch,
+// whose snapshot of the live database is taken while the live projection is still paused; it runs
+// again once snapshotBoth returns. It records the checkpoint and both counts of events in rep. end
+// rolls the transaction back and detaches the copy.
+func (r *Runner) snapshotBoth(ctx context.Context, w *worker, s *scratch, rep *CheckReport) (tx *sql.Tx, end func(), err error) {
+	resume := r.pause(w)
+	defer resume()
+	s.setPhase(PhaseFinishing)
+	cp, _, err := loadCheckpoint(ctx, r.write, w.name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cp != nil {
+		rep.Checkpoint = *cp
+	}
+	at := func() (domain.Position, bool) { return rep.Checkpoint, true }
+	if err := r.build(ctx, s, stopAt{caughtUp: true, limit: at}); err != nil {
+		return nil, nil, err
+	}
+	rep.EventsRecomputed = s.feed.snapshot().eventsApplied
+	if err := s.closeDB(); err != nil {
+		return nil, nil, err
+	}
+
+	conn, detach, err := attach(ctx, r.read, s.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tx, err = conn.BeginTx(ctx, nil); err != nil {
+		detach()
+		return nil, nil, err
+	}
+	end = func() {
+		tx.Rollback()
+		detach()
+	}
+	// The first read fixes the transaction's snapshot of the live database, with the live projection
+	// paused at the checkpoint.
+	if _, rep.EventsApplied, err = loadCheckpoint(ctx, tx, w.name); err != nil {
+		end()
+		return nil, nil, err
+	}
+	return tx, end, nil
 }
 
 // compareTable compares table in the main and scratch schemas of tx.

@@ -323,7 +323,6 @@ func cpuTime(tb testing.TB) time.Duration {
 // BenchmarkCaseworkDecode measures decoding and folding alone, without SQLite.
 func BenchmarkCaseworkDecode(b *testing.B) {
 	log, _ := synthLog(b, 10_000)
-	w := NewCasework(nil, CaseworkOptions{})
 	entries := map[string]*caseEntry{}
 	b.ResetTimer()
 	for i := range b.N {
@@ -337,7 +336,7 @@ func BenchmarkCaseworkDecode(b *testing.B) {
 			en = &caseEntry{id: e.Stream}
 			entries[e.Stream] = en
 		}
-		w.fold(en, e, ev, true)
+		en.fold(e, ev, true)
 		en.requests, en.notices = en.requests[:0], en.notices[:0]
 	}
 }
@@ -358,9 +357,9 @@ func fillReadModel(tb testing.TB, db *sql.DB, w *Casework, n int) {
 		id, events := synthCase(i, rng)
 		en := &caseEntry{id: id}
 		for rev, e := range events {
-			w.fold(en, domain.RecordedEvent{ID: domain.EventID(domain.CaseStream(id), uint64(rev)), Revision: uint64(rev), Created: e.at.UTC()}, e.ev, true)
+			en.fold(domain.RecordedEvent{ID: domain.EventID(domain.CaseStream(id), uint64(rev)), Revision: uint64(rev), Created: e.at.UTC()}, e.ev, true)
 		}
-		if err := w.write(ctx, ptx, en); err != nil {
+		if err := w.applier.rows.write(ctx, ptx, en); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -98,7 +98,7 @@ func splitIndexes(stmts []string) (others, indexes []string) {
 func scratchPath(live, purpose, name string) string { return live + "." + purpose + "-" + name }
 
 // openScratch creates the scratch database of w for purpose, with a fresh projection of its kind and
-// its tables, at the start of the log.
+// its tables, at the start of the log, and makes it the scratch whose progress Lag reports.
 func (r *Runner) openScratch(ctx context.Context, w *worker, purpose string) (*scratch, error) {
 	p := w.p.New()
 	if p == nil || p.Name() != w.name || schemaHash(p) != w.hash {
@@ -133,6 +133,9 @@ func (r *Runner) openScratch(ctx context.Context, w *worker, purpose string) (*s
 		s.remove()
 		return nil, fmt.Errorf("projections: create scratch database of %s: %w", w.name, err)
 	}
+	r.mu.Lock()
+	w.scratch = s
+	r.mu.Unlock()
 	return s, nil
 }
 
@@ -258,9 +261,6 @@ func (r *Runner) Rebuild(ctx context.Context, name string) error {
 		return err
 	}
 	defer s.remove()
-	r.mu.Lock()
-	w.scratch = s
-	r.mu.Unlock()
 	w.logger.Info("Projection rebuilding from the start of the log.")
 
 	if err := r.build(ctx, s, stopAt{caughtUp: true}); err != nil {
@@ -270,28 +270,10 @@ func (r *Runner) Rebuild(ctx context.Context, name string) error {
 		return err
 	}
 	built := time.Since(start)
-	resume := r.pause(w)
-	defer resume()
-	s.setPhase(PhaseFinishing)
-	if err := r.build(ctx, s, stopAt{caughtUp: true}); err != nil {
+	copied, swapStart, err := r.swapIn(ctx, w, s)
+	if err != nil {
 		return fmt.Errorf("projections: rebuild %s: %w", name, err)
 	}
-	copied := s.feed.snapshot()
-	s.setPhase(PhaseSwapping)
-	swapStart := time.Now()
-	if err := s.closeDB(); err != nil {
-		return fmt.Errorf("projections: rebuild %s: %w", name, err)
-	}
-	if err := r.swap(ctx, w, s.path); err != nil {
-		return fmt.Errorf("projections: rebuild %s: %w", name, err)
-	}
-	w.discard()
-	w.update(func(st *state) {
-		st.checkpoint, st.eventsApplied = copied.checkpoint, copied.eventsApplied
-		st.lastApplied, st.lastCreated, st.processed = copied.lastApplied, copied.lastCreated, copied.processed
-		st.caughtUp, st.lastErr = false, ""
-	})
-	resume()
 	w.logger.Info("Projection rebuilt.",
 		zap.Uint64("events", copied.eventsApplied),
 		zap.Stringer("checkpoint", copied.checkpoint),
@@ -300,6 +282,35 @@ func (r *Runner) Rebuild(ctx context.Context, name string) error {
 		zap.Duration("swap", time.Since(swapStart)),
 		zap.Duration("total", time.Since(start)))
 	return nil
+}
+
+// swapIn pauses the live projection of w, lets the copy in s catch up with the end of the log again
+// (which takes little), and replaces the live tables and checkpoint with the copy's; then the live
+// projection carries on from the copy's checkpoint. It returns the copy's state and when the swap
+// began.
+func (r *Runner) swapIn(ctx context.Context, w *worker, s *scratch) (copied state, swapStart time.Time, err error) {
+	resume := r.pause(w)
+	defer resume()
+	s.setPhase(PhaseFinishing)
+	if err := r.build(ctx, s, stopAt{caughtUp: true}); err != nil {
+		return state{}, time.Time{}, err
+	}
+	copied = s.feed.snapshot()
+	s.setPhase(PhaseSwapping)
+	swapStart = time.Now()
+	if err := s.closeDB(); err != nil {
+		return state{}, time.Time{}, err
+	}
+	if err := r.swap(ctx, w, s.path); err != nil {
+		return state{}, time.Time{}, err
+	}
+	w.discard()
+	w.update(func(st *state) {
+		st.checkpoint, st.eventsApplied = copied.checkpoint, copied.eventsApplied
+		st.lastApplied, st.lastCreated, st.processed = copied.lastApplied, copied.lastCreated, copied.processed
+		st.caughtUp, st.lastErr = false, ""
+	})
+	return copied, swapStart, nil
 }
 
 // attach attaches the database at path to a connection of db under the schema name scratch, and

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/predmet/predmet/domain"
 )
 
 // busyTimeout is how long a connection waits for a lock held by another connection.
@@ -119,6 +121,63 @@ func parseTime(s sql.NullString) (time.Time, error) {
 	return time.Parse(timeLayout, s.String)
 }
 
+// nanos renders an instant for an INTEGER column: NULL for the zero time.
+func nanos(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// fromNanos reads an instant written by nanos, in UTC: the zero time for NULL.
+func fromNanos(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+// dateInt renders a date as the INTEGER yyyymmdd: NULL for the zero date.
+func dateInt(d domain.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return dateKey(d)
+}
+
+// dateKey is the yyyymmdd of d.
+func dateKey(d domain.Date) int64 { return int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day) }
+
+// fromDateInt reads a date written by dateInt.
+func fromDateInt(n sql.NullInt64) domain.Date {
+	if !n.Valid {
+		return domain.Date{}
+	}
+	return domain.Date{Year: int(n.Int64 / 10000), Month: time.Month(n.Int64 / 100 % 100), Day: int(n.Int64 % 100)}
+}
+
+// month renders the month of t in loc as the INTEGER yyyymm: NULL for the zero time.
+func month(t time.Time, loc *time.Location) any {
+	if t.IsZero() {
+		return nil
+	}
+	return monthKey(t, loc)
+}
+
+// monthKey is the yyyymm of t in loc.
+func monthKey(t time.Time, loc *time.Location) int64 {
+	y, m, _ := t.In(loc).Date()
+	return int64(y)*100 + int64(m)
+}
+
+// boolInt renders a boolean as SQLite does.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // sqlUint converts a position or count to an SQLite INTEGER.
 func sqlUint(u uint64) (int64, error) {
 	if u > math.MaxInt64 {
@@ -129,3 +188,14 @@ func sqlUint(u uint64) (int64, error) {
 
 // quoteIdent quotes an SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// scanAll calls scan for every row and closes rows.
+func scanAll(rows *sql.Rows, scan func(*sql.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -20,106 +20,142 @@ type statsKey struct {
 	month  int64 // yyyymm, 0 when not grouped by month
 }
 
-// Statistics implements domain.ReadModels. A case counts as opened in the month it was received, as
-// answered (and on time or not) in the month its answer went out, and as closed in the month it ended
-// in any way. Rows come ordered by kind, sector and month. The median and the 90th percentile are
-// interpolated linearly between the closest ranks (the method of Excel's PERCENTILE.INC and R's
-// default, type 7): the p-th percentile of n sorted values x[0..n-1] is x[h] at h = (n-1)p, between the
-// neighbouring values when h is fractional. It returns EINVALID for an unknown grouping or a range
-// that ends before it starts.
-func (w *Casework) Statistics(ctx context.Context, q domain.StatsQuery) ([]domain.StatsRow, error) {
-	if w.db == nil {
+// statistics answers Casework.Statistics: the cases opened and closed per group, then the answers.
+func (qs *caseQueries) statistics(ctx context.Context, q domain.StatsQuery) ([]domain.StatsRow, error) {
+	if qs.db == nil {
 		return nil, errNotAttached
 	}
-	var byKind, bySector, byMonth bool
-	for _, g := range q.GroupBy {
-		switch g {
+	g, err := newStatsGrouping(q, qs.loc)
+	if err != nil {
+		return nil, err
+	}
+	groups := statsGroups{}
+	if err := qs.countCases(ctx, g, "received_month", groups, func(r *domain.StatsRow) *int { return &r.Opened }); err != nil {
+		return nil, fmt.Errorf("projections: statistics: %w", err)
+	}
+	if err := qs.countCases(ctx, g, "closed_month", groups, func(r *domain.StatsRow) *int { return &r.Closed }); err != nil {
+		return nil, fmt.Errorf("projections: statistics: %w", err)
+	}
+	if err := qs.countAnswers(ctx, g, groups); err != nil {
+		return nil, fmt.Errorf("projections: statistics: %w", err)
+	}
+	return groups.sorted(), nil
+}
+
+// statsGrouping is what a statistics query groups by and which cases it counts.
+type statsGrouping struct {
+	byKind, bySector, byMonth bool
+	q                         domain.StatsQuery
+	loc                       *time.Location
+}
+
+// newStatsGrouping returns the grouping of q, with months in loc. It returns EINVALID for an unknown
+// grouping or a range that ends before it starts.
+func newStatsGrouping(q domain.StatsQuery, loc *time.Location) (statsGrouping, error) {
+	g := statsGrouping{q: q, loc: loc}
+	for _, by := range q.GroupBy {
+		switch by {
 		case "kind":
-			byKind = true
+			g.byKind = true
 		case "sector":
-			bySector = true
+			g.bySector = true
 		case "month":
-			byMonth = true
+			g.byMonth = true
 		default:
-			return nil, domain.FieldErrorf("groupBy", "Unknown grouping %q; use one of %s.", g, "kind, sector, month")
+			return statsGrouping{}, domain.FieldErrorf("groupBy", "Unknown grouping %q; use one of %s.", by, "kind, sector, month")
 		}
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return nil, domain.FieldErrorf("to", "The end of the range is before its start.")
+		return statsGrouping{}, domain.FieldErrorf("to", "The end of the range is before its start.")
 	}
-	loc := w.opts.Location
+	return g, nil
+}
 
-	// group returns the grouped columns (the others as constants) and the months' filter over the
-	// month column col.
-	group := func(col string) (string, filter) {
-		cols := []string{"''", "''", "0"}
-		if byKind {
-			cols[0] = "kind"
-		}
-		if bySector {
-			cols[1] = "sector"
-		}
-		if byMonth {
-			cols[2] = col
-		}
-		var f filter
-		f.add(col + " IS NOT NULL")
-		if !q.From.IsZero() {
-			f.add(col+" >= ?", monthKey(q.From, loc))
-		}
-		if !q.To.IsZero() {
-			f.add(col+" < ?", monthKey(q.To, loc))
-		}
-		inList(&f, "kind", q.Kinds)
-		inList(&f, "sector", q.Sectors)
-		return strings.Join(cols, ", "), f
+// columns returns the grouped columns (the others as constants), and the filter of the cases counted
+// by the month column col.
+func (g statsGrouping) columns(col string) (string, filter) {
+	cols := []string{"''", "''", "0"}
+	if g.byKind {
+		cols[0] = "kind"
 	}
-
-	groups := map[statsKey]*domain.StatsRow{}
-	row := func(k statsKey) *domain.StatsRow {
-		r := groups[k]
-		if r == nil {
-			r = &domain.StatsRow{Kind: domain.CaseKind(k.kind), Sector: k.sector}
-			if k.month != 0 {
-				r.Month = fmt.Sprintf("%04d-%02d", k.month/100, k.month%100)
-			}
-			groups[k] = r
-		}
-		return r
+	if g.bySector {
+		cols[1] = "sector"
 	}
-
-	for _, c := range []struct {
-		col   string
-		count func(*domain.StatsRow) *int
-	}{
-		{"received_month", func(r *domain.StatsRow) *int { return &r.Opened }},
-		{"closed_month", func(r *domain.StatsRow) *int { return &r.Closed }},
-	} {
-		cols, f := group(c.col)
-		rows, err := w.db.QueryContext(ctx, `SELECT `+cols+`, COUNT(*) FROM cases`+f.where()+` GROUP BY 1, 2, 3`, f.args...)
-		if err != nil {
-			return nil, fmt.Errorf("projections: statistics: %w", err)
-		}
-		err = scanAll(rows, func(rows *sql.Rows) error {
-			var k statsKey
-			var n int
-			if err := rows.Scan(&k.kind, &k.sector, &k.month, &n); err != nil {
-				return err
-			}
-			*c.count(row(k)) = n
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("projections: statistics: %w", err)
-		}
+	if g.byMonth {
+		cols[2] = col
 	}
+	var f filter
+	f.add(col + " IS NOT NULL")
+	if !g.q.From.IsZero() {
+		f.add(col+" >= ?", monthKey(g.q.From, g.loc))
+	}
+	if !g.q.To.IsZero() {
+		f.add(col+" < ?", monthKey(g.q.To, g.loc))
+	}
+	inList(&f, "kind", g.q.Kinds)
+	inList(&f, "sector", g.q.Sectors)
+	return strings.Join(cols, ", "), f
+}
 
-	// The answers, each group's sorted by the days they took.
-	cols, f := group("answered_month")
-	rows, err := w.db.QueryContext(ctx, `SELECT `+cols+`, answer_days, on_time FROM cases`+f.where()+
+// statsGroups are the rows of the statistics by group.
+type statsGroups map[statsKey]*domain.StatsRow
+
+// row returns the row of group k, adding it if missing.
+func (m statsGroups) row(k statsKey) *domain.StatsRow {
+	r := m[k]
+	if r == nil {
+		r = &domain.StatsRow{Kind: domain.CaseKind(k.kind), Sector: k.sector}
+		if k.month != 0 {
+			r.Month = fmt.Sprintf("%04d-%02d", k.month/100, k.month%100)
+		}
+		m[k] = r
+	}
+	return r
+}
+
+// sorted lists the rows by kind, sector and month.
+func (m statsGroups) sorted() []domain.StatsRow {
+	keys := make([]statsKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b statsKey) int {
+		return cmp.Or(strings.Compare(a.kind, b.kind), strings.Compare(a.sector, b.sector), cmp.Compare(a.month, b.month))
+	})
+	out := make([]domain.StatsRow, 0, len(m))
+	for _, k := range keys {
+		out = append(out, *m[k])
+	}
+	return out
+}
+
+// countCases sets, in the row of each group, the count that count points to: the cases counted by the
+// month column col.
+func (qs *caseQueries) countCases(ctx context.Context, g statsGrouping, col string, groups statsGroups, count func(*domain.StatsRow) *int) error {
+	cols, f := g.columns(col)
+	rows, err := qs.db.QueryContext(ctx, `SELECT `+cols+`, COUNT(*) FROM cases`+f.where()+` GROUP BY 1, 2, 3`, f.args...)
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func(rows *sql.Rows) error {
+		var k statsKey
+		var n int
+		if err := rows.Scan(&k.kind, &k.sector, &k.month, &n); err != nil {
+			return err
+		}
+		*count(groups.row(k)) = n
+		return nil
+	})
+}
+
+// countAnswers sets the answers of each group: how many, how many on time, and the median and 90th
+// percentile of the days they took, read from each group's answers sorted by those days.
+func (qs *caseQueries) countAnswers(ctx context.Context, g statsGrouping, groups statsGroups) error {
+	cols, f := g.columns("answered_month")
+	rows, err := qs.db.QueryContext(ctx, `SELECT `+cols+`, answer_days, on_time FROM cases`+f.where()+
 		` ORDER BY 1, 2, 3, answer_days`, f.args...)
 	if err != nil {
-		return nil, fmt.Errorf("projections: statistics: %w", err)
+		return err
 	}
 	var (
 		cur   *domain.StatsRow
@@ -143,7 +179,7 @@ func (w *Casework) Statistics(ctx context.Context, q domain.StatsQuery) ([]domai
 		}
 		if first || k != last {
 			done()
-			cur, last, first = row(k), k, false
+			cur, last, first = groups.row(k), k, false
 		}
 		cur.Answered++
 		if onTime.Bool {
@@ -153,33 +189,10 @@ func (w *Casework) Statistics(ctx context.Context, q domain.StatsQuery) ([]domai
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("projections: statistics: %w", err)
+		return err
 	}
 	done()
-
-	out := make([]domain.StatsRow, 0, len(groups))
-	keys := make([]statsKey, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b statsKey) int {
-		return cmp.Or(strings.Compare(a.kind, b.kind), strings.Compare(a.sector, b.sector), cmp.Compare(a.month, b.month))
-	})
-	for _, k := range keys {
-		out = append(out, *groups[k])
-	}
-	return out, nil
-}
-
-// scanAll calls scan for every row and closes rows.
-func scanAll(rows *sql.Rows, scan func(*sql.Rows) error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return nil
 }
 
 // percentile returns the p-th percentile (0 <= p <= 1) of the sorted values, interpolated linearly
@@ -203,16 +216,13 @@ func percentile(sorted []float64, p float64) float64 {
 // FirstFOIYear is the first year FOIReport reports on.
 const FirstFOIYear = 2000
 
-// FOIReport implements domain.ReadModels over the cases of kind public_information, with the year's
-// bounds in the projection's location. What happened in the year (received, answered, ended, extended,
-// clarification asked or expired) is counted by when it happened; CarriedOver and Unresolved are the
-// requests neither answered nor ended at the year's start and end. It returns EINVALID for a year
-// before FirstFOIYear or after the current one.
-func (w *Casework) FOIReport(ctx context.Context, year int) (domain.FOIReport, error) {
-	if w.db == nil {
+// foiReport answers Casework.FOIReport: what happened in the year, counted in one pass over the cases
+// of kind public_information, then the median of the days their answers took.
+func (qs *caseQueries) foiReport(ctx context.Context, year int) (domain.FOIReport, error) {
+	if qs.db == nil {
 		return domain.FOIReport{}, errNotAttached
 	}
-	loc := w.opts.Location
+	loc := qs.loc
 	if current := time.Now().In(loc).Year(); year < FirstFOIYear || year > current {
 		return domain.FOIReport{}, domain.FieldErrorf("year", "The year must be between %d and %d.", FirstFOIYear, current)
 	}
@@ -244,18 +254,29 @@ func (w *Casework) FOIReport(ctx context.Context, year int) (domain.FOIReport, e
 	for i := range sums {
 		dst = append(dst, &sums[i])
 	}
-	if err := w.db.QueryRowContext(ctx, query, start, end, string(domain.KindPublicInformation)).Scan(dst...); err != nil {
+	if err := qs.db.QueryRowContext(ctx, query, start, end, string(domain.KindPublicInformation)).Scan(dst...); err != nil {
 		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
 	}
 	for i, c := range counts {
 		*c = int(sums[i].Int64)
 	}
 
-	rows, err := w.db.QueryContext(ctx, `SELECT answer_days FROM cases
+	median, err := qs.foiMedianDays(ctx, year)
+	if err != nil {
+		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
+	}
+	r.MedianDays = median
+	return r, nil
+}
+
+// foiMedianDays returns the median of the days that the answers to requests for public information
+// given in the year took.
+func (qs *caseQueries) foiMedianDays(ctx context.Context, year int) (float64, error) {
+	rows, err := qs.db.QueryContext(ctx, `SELECT answer_days FROM cases
 		WHERE answered_month >= ? AND answered_month < ? AND kind = ? ORDER BY answer_days`,
 		year*100+1, (year+1)*100+1, string(domain.KindPublicInformation))
 	if err != nil {
-		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
+		return 0, err
 	}
 	var days []float64
 	err = scanAll(rows, func(rows *sql.Rows) error {
@@ -265,8 +286,7 @@ func (w *Casework) FOIReport(ctx context.Context, year int) (domain.FOIReport, e
 		return err
 	})
 	if err != nil {
-		return domain.FOIReport{}, fmt.Errorf("projections: FOI report %d: %w", year, err)
+		return 0, err
 	}
-	r.MedianDays = percentile(days, 0.5)
-	return r, nil
+	return percentile(days, 0.5), nil
 }

@@ -37,18 +37,18 @@ type dueClock struct {
 }
 
 // clockAt returns the tracker's clock at now (the current time if zero).
-func (w *Casework) clockAt(now time.Time) dueClock {
+func (qs *caseQueries) clockAt(now time.Time) dueClock {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	today := domain.DateOf(now, w.opts.Location)
+	today := domain.DateOf(now, qs.loc)
 	k := dueClock{
-		now: now.UTC(), nowN: now.UnixNano(), today: today, veryDays: w.opts.VeryOverdueDays,
+		now: now.UTC(), nowN: now.UnixNano(), today: today, veryDays: qs.veryOverdueDays,
 		weekEnd: today.AddDays((7 - int(today.Weekday())) % 7),
-		very:    today.AddDays(-w.opts.VeryOverdueDays),
+		very:    today.AddDays(-qs.veryOverdueDays),
 	}
 	k.todayK, k.weekEndK, k.veryK = dateKey(k.today), dateKey(k.weekEnd), dateKey(k.very)
-	loc := w.opts.Location
+	loc := qs.loc
 	k.afterVery, k.tomorrow = k.very.AddDays(1).In(loc).UnixNano(), k.today.AddDays(1).In(loc).UnixNano()
 	k.afterWeek = k.weekEnd.AddDays(1).In(loc).UnixNano()
 	return k
@@ -180,10 +180,9 @@ var boardSorts = map[string]func(domain.DueCount) int{
 	"open":        func(c domain.DueCount) int { return c.Open },
 }
 
-// DueBoard implements domain.ReadModels: the open cases with a deadline (programmes run none and are not
-// counted), by bucket, in total, per sector and per officer. It returns EINVALID for an unknown sort.
-func (w *Casework) DueBoard(ctx context.Context, q domain.DueBoardQuery) (domain.DueBoard, error) {
-	if w.db == nil {
+// dueBoard answers Casework.DueBoard.
+func (qs *caseQueries) dueBoard(ctx context.Context, q domain.DueBoardQuery) (domain.DueBoard, error) {
+	if qs.db == nil {
 		return domain.DueBoard{}, errNotAttached
 	}
 	var byCount func(domain.DueCount) int
@@ -195,14 +194,14 @@ func (w *Casework) DueBoard(ctx context.Context, q domain.DueBoardQuery) (domain
 				"key, veryOverdue, overdue, today, thisWeek, later, suspended, open")
 		}
 	}
-	k := w.clockAt(q.Now)
+	k := qs.clockAt(q.Now)
 	board := domain.DueBoard{Now: k.now, Today: k.today, WeekEnd: k.weekEnd, VeryOverdueDays: k.veryDays}
 	var sectors, officers map[string]*domain.DueCount
 	var err error
 	if len(q.Kinds) == 0 && len(q.Sectors) == 0 && len(q.Officers) == 0 {
-		sectors, officers, err = w.boardFromTallies(ctx, k, &board.Totals)
+		sectors, officers, err = qs.boardFromTallies(ctx, k, &board.Totals)
 	} else {
-		sectors, officers, err = w.boardFromCases(ctx, k, q, &board.Totals)
+		sectors, officers, err = qs.boardFromCases(ctx, k, q, &board.Totals)
 	}
 	if err != nil {
 		return domain.DueBoard{}, fmt.Errorf("projections: due board: %w", err)
@@ -213,7 +212,7 @@ func (w *Casework) DueBoard(ctx context.Context, q domain.DueBoardQuery) (domain
 }
 
 // boardFromCases counts the open cases that q selects, reading each (from the indexes over open cases).
-func (w *Casework) boardFromCases(ctx context.Context, k dueClock, q domain.DueBoardQuery, totals *domain.DueCount) (sectors, officers map[string]*domain.DueCount, err error) {
+func (qs *caseQueries) boardFromCases(ctx context.Context, k dueClock, q domain.DueBoardQuery, totals *domain.DueCount) (sectors, officers map[string]*domain.DueCount, err error) {
 	var f filter
 	f.add("open = 1 AND due_at IS NOT NULL")
 	inList(&f, "kind", q.Kinds)
@@ -228,7 +227,7 @@ func (w *Casework) boardFromCases(ctx context.Context, k dueClock, q domain.DueB
 	}
 	query := `SELECT sector, officer, ` + strings.Join(sums, ", ") + `, COUNT(*) FROM cases` + f.where() +
 		` GROUP BY sector, officer`
-	rows, err := w.db.QueryContext(ctx, query, append(args, f.args...)...)
+	rows, err := qs.db.QueryContext(ctx, query, append(args, f.args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -252,42 +251,12 @@ func (w *Casework) boardFromCases(ctx context.Context, k dueClock, q domain.DueB
 // which grow with the days open cases are due on rather than with the cases. A tally counts the cases
 // due today as due today; those whose due instant has passed already (a clock of hours) are read from
 // the cases and moved to overdue.
-func (w *Casework) boardFromTallies(ctx context.Context, k dueClock, totals *domain.DueCount) (sectors, officers map[string]*domain.DueCount, err error) {
-	sums := `SUM(CASE WHEN suspended = 0 AND due_date <= ?1 THEN cases ELSE 0 END),
-		SUM(CASE WHEN suspended = 0 AND due_date > ?1 AND due_date < ?2 THEN cases ELSE 0 END),
-		SUM(CASE WHEN suspended = 0 AND due_date = ?2 THEN cases ELSE 0 END),
-		SUM(CASE WHEN suspended = 0 AND due_date > ?2 AND due_date <= ?3 THEN cases ELSE 0 END),
-		SUM(CASE WHEN suspended = 0 AND due_date > ?3 THEN cases ELSE 0 END),
-		SUM(CASE WHEN suspended = 1 THEN cases ELSE 0 END),
-		SUM(cases)`
-	read := func(table, col string, into map[string]*domain.DueCount, total *domain.DueCount) error {
-		rows, err := w.db.QueryContext(ctx, `SELECT `+col+`, `+sums+` FROM `+table+` GROUP BY `+col, k.veryK, k.todayK, k.weekEndK)
-		if err != nil {
-			return err
-		}
-		return scanAll(rows, func(rows *sql.Rows) error {
-			var key string
-			var n domain.DueCount
-			if err := rows.Scan(&key, &n.VeryOverdue, &n.Overdue, &n.Today, &n.ThisWeek, &n.Later, &n.Suspended, &n.Open); err != nil {
-				return err
-			}
-			addCount(countOf(into, key), n)
-			if total != nil {
-				addCount(total, n)
-			}
-			return nil
-		})
-	}
-	sectors, officers = map[string]*domain.DueCount{}, map[string]*domain.DueCount{}
-	if err := read("case_due_sectors", "sector", sectors, totals); err != nil {
+func (qs *caseQueries) boardFromTallies(ctx context.Context, k dueClock, totals *domain.DueCount) (sectors, officers map[string]*domain.DueCount, err error) {
+	if sectors, officers, err = caseTallies.read(ctx, qs.db, k, totals); err != nil {
 		return nil, nil, err
 	}
-	if err := read("case_due_officers", "officer", officers, nil); err != nil {
-		return nil, nil, err
-	}
-
-	dayStart := k.today.In(w.opts.Location).UnixNano()
-	rows, err := w.db.QueryContext(ctx, `SELECT sector, officer, COUNT(*) FROM cases
+	dayStart := k.today.In(qs.loc).UnixNano()
+	rows, err := qs.db.QueryContext(ctx, `SELECT sector, officer, COUNT(*) FROM cases
 		WHERE open = 1 AND due_at >= ? AND due_at < ? AND due_date = ? AND suspended = 0 GROUP BY sector, officer`,
 		dayStart, k.nowN, k.todayK)
 	if err != nil {

@@ -6,162 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/predmet/predmet/domain"
 )
 
-// filter collects the conditions of a query's WHERE clause and their arguments.
-type filter struct {
-	conds []string
-	args  []any
-}
-
-// add adds a condition.
-func (f *filter) add(cond string, args ...any) {
-	f.conds = append(f.conds, cond)
-	f.args = append(f.args, args...)
-}
-
-// where returns the WHERE clause ("" without conditions).
-func (f *filter) where() string {
-	if len(f.conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(f.conds, " AND ")
-}
-
-// with returns a copy of f with one more condition.
-func (f filter) with(cond string, args ...any) filter {
-	out := filter{conds: append(f.conds[:len(f.conds):len(f.conds)], cond), args: append(f.args[:len(f.args):len(f.args)], args...)}
-	return out
-}
-
-// inList adds "col IN (...)" for the values, if there are any.
-func inList[T ~string](f *filter, col string, values []T) {
-	switch len(values) {
-	case 0:
-	case 1:
-		f.add(col+" = ?", string(values[0]))
-	default:
-		args := make([]any, len(values))
-		for i, v := range values {
-			args[i] = string(v)
-		}
-		f.add(col+" IN (?"+strings.Repeat(", ?", len(values)-1)+")", args...)
-	}
-}
-
-// timeRange adds "from <= col < to" for the bounds that are set. It returns EINVALID (naming toField)
-// when to is before from.
-func timeRange(f *filter, col, toField string, from, to time.Time) error {
-	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return domain.FieldErrorf(toField, "The end of the range is before its start.")
-	}
-	if !from.IsZero() {
-		f.add(col+" >= ?", from.UnixNano())
-	}
-	if !to.IsZero() {
-		f.add(col+" < ?", to.UnixNano())
-	}
-	return nil
-}
-
-// pageLimit returns the limit of a page: DefaultPageLimit for 0. It returns EINVALID for a limit out of
-// 1..MaxPageLimit or a negative offset.
-func pageLimit(limit, offset int) (int, error) {
-	switch {
-	case limit == 0:
-		limit = domain.DefaultPageLimit
-	case limit < 0 || limit > domain.MaxPageLimit:
-		return 0, domain.FieldErrorf("limit", "The limit must be between 1 and %d.", domain.MaxPageLimit)
-	}
-	if offset < 0 {
-		return 0, domain.FieldErrorf("offset", "The offset must not be negative.")
-	}
-	return limit, nil
-}
-
-// sortColumn is a column a list sorts by.
-type sortColumn struct {
-	col string
-	// nullable columns list the rows without a value last, in either direction.
-	nullable bool
-}
-
-// sortBy returns the column of the sort field (def if empty, in the direction defDesc) from sorts, or
-// EINVALID for an unknown field.
-func sortBy(s domain.Sort, sorts map[string]sortColumn, names, def string, defDesc bool) (sortColumn, bool, error) {
-	if s.Field == "" {
-		return sorts[def], defDesc, nil
-	}
-	c, ok := sorts[s.Field]
-	if !ok {
-		return sortColumn{}, false, domain.FieldErrorf("sort", "Unknown sort field %q; use one of %s.", s.Field, names)
-	}
-	return c, s.Desc, nil
-}
-
-// listQuery is a query for one page of a list.
-type listQuery struct {
-	columns, from string
-	f             filter
-	sort          sortColumn
-	desc          bool
-	ties          []string // the columns that break ties, the row's ID
-	limit, offset int
-}
-
-// page reads the page of q, one more row than its limit to tell whether more follow, with scan reading
-// each row. Rows without a value of a nullable sort column come after the others: the page is read from
-// the rows with a value and, where those run out, from the rows without.
-func (q listQuery) page(ctx context.Context, db *sql.DB, scan func(*sql.Rows) error) (n int, err error) {
-	dir := ""
-	if q.desc {
-		dir = " DESC"
-	}
-	order := func(cols ...string) string {
-		parts := make([]string, len(cols))
-		for i, c := range cols {
-			parts[i] = c + dir
-		}
-		return " ORDER BY " + strings.Join(parts, ", ")
-	}
-	read := func(f filter, orderBy string, limit, offset int) (int, error) {
-		rows, err := db.QueryContext(ctx, `SELECT `+q.columns+` FROM `+q.from+f.where()+orderBy+` LIMIT ? OFFSET ?`,
-			append(f.args, limit, offset)...)
-		if err != nil {
-			return 0, err
-		}
-		defer rows.Close()
-		n := 0
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return n, err
-			}
-			n++
-		}
-		return n, rows.Err()
-	}
-	if !q.sort.nullable {
-		return read(q.f, order(append([]string{q.sort.col}, q.ties...)...), q.limit+1, q.offset)
-	}
-
-	n, err = read(q.f.with(q.sort.col+" IS NOT NULL"), order(append([]string{q.sort.col}, q.ties...)...), q.limit+1, q.offset)
-	if err != nil || n > q.limit {
-		return n, err
-	}
-	// The rows with a value ended on this page (or before it): count them to know where the others start.
-	before := q.offset + n
-	if n == 0 {
-		valued := q.f.with(q.sort.col + " IS NOT NULL")
-		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+q.from+valued.where(), valued.args...).Scan(&before); err != nil {
-			return n, err
-		}
-	}
-	m, err := read(q.f.with(q.sort.col+" IS NULL"), order(q.ties...), q.limit+1-n, max(0, q.offset-before))
-	return n + m, err
+// caseQueries answers the questions of domain.ReadModels from the casework tables, through the runner's
+// read-only database, and only reads: the lists of cases, of requests for input (the sectors' inboxes)
+// and of notices (reminders, escalations and overdue cases) here; the due-date tracker in tracker.go;
+// the statistics and the Agency's yearly numbers in stats.go.
+type caseQueries struct {
+	db              *sql.DB // nil until the projection is attached
+	loc             *time.Location
+	veryOverdueDays int
 }
 
 // caseSorts are the sort fields of Cases.
@@ -205,13 +62,12 @@ func scanCaseSummary(s interface{ Scan(...any) error }, k dueClock) (domain.Case
 	return c, nil
 }
 
-// Get returns the case with the given ID, placed on the due-date tracker at the current time. It returns
-// ENOTFOUND for a case not (yet) in the read model.
-func (w *Casework) Get(ctx context.Context, id string) (domain.CaseSummary, error) {
-	if w.db == nil {
+// get answers Casework.Get.
+func (qs *caseQueries) get(ctx context.Context, id string) (domain.CaseSummary, error) {
+	if qs.db == nil {
 		return domain.CaseSummary{}, errNotAttached
 	}
-	c, err := scanCaseSummary(w.db.QueryRowContext(ctx, `SELECT `+summaryColumns+` FROM cases WHERE case_id = ?`, id), w.clockAt(time.Time{}))
+	c, err := scanCaseSummary(qs.db.QueryRowContext(ctx, `SELECT `+summaryColumns+` FROM cases WHERE case_id = ?`, id), qs.clockAt(time.Time{}))
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.CaseSummary{}, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
 	} else if err != nil {
@@ -220,10 +76,9 @@ func (w *Casework) Get(ctx context.Context, id string) (domain.CaseSummary, erro
 	return c, nil
 }
 
-// Cases implements domain.ReadModels. Rows without a due date (or archive number) come last when sorted
-// by it, in either direction.
-func (w *Casework) Cases(ctx context.Context, q domain.CaseQuery) (domain.Page[domain.CaseSummary], error) {
-	if w.db == nil {
+// cases answers Casework.Cases.
+func (qs *caseQueries) cases(ctx context.Context, q domain.CaseQuery) (domain.Page[domain.CaseSummary], error) {
+	if qs.db == nil {
 		return domain.Page[domain.CaseSummary]{}, errNotAttached
 	}
 	limit, err := pageLimit(q.Limit, q.Offset)
@@ -237,8 +92,23 @@ func (w *Casework) Cases(ctx context.Context, q domain.CaseQuery) (domain.Page[d
 	if err := validBuckets("buckets", q.Buckets); err != nil {
 		return domain.Page[domain.CaseSummary]{}, err
 	}
-	k := w.clockAt(q.Now)
+	k := qs.clockAt(q.Now)
+	f, err := caseFilter(q, k, sort)
+	if err != nil {
+		return domain.Page[domain.CaseSummary]{}, err
+	}
+	lq := listQuery{columns: summaryColumns, from: "cases", f: f, sort: sort, desc: desc, ties: []string{"case_id"},
+		limit: limit, offset: q.Offset}
+	page, err := readPage(ctx, qs.db, lq, func(rows *sql.Rows) (domain.CaseSummary, error) { return scanCaseSummary(rows, k) })
+	if err != nil {
+		return domain.Page[domain.CaseSummary]{}, fmt.Errorf("projections: list cases: %w", err)
+	}
+	return page, nil
+}
 
+// caseFilter returns the conditions on cases of q, placed on the tracker with k and listed in the order
+// of sort. It returns EINVALID for a range that ends before it starts.
+func caseFilter(q domain.CaseQuery, k dueClock, sort sortColumn) (filter, error) {
 	var f filter
 	inList(&f, "kind", q.Kinds)
 	inList(&f, "status", q.Statuses)
@@ -263,27 +133,12 @@ func (w *Casework) Cases(ctx context.Context, q domain.CaseQuery) (domain.Page[d
 		f.add("open = 0")
 	}
 	if err := timeRange(&f, "received_at", "receivedTo", q.ReceivedFrom, q.ReceivedTo); err != nil {
-		return domain.Page[domain.CaseSummary]{}, err
+		return filter{}, err
 	}
 	if err := timeRange(&f, "due_at", "dueTo", q.DueFrom, q.DueTo); err != nil {
-		return domain.Page[domain.CaseSummary]{}, err
+		return filter{}, err
 	}
-
-	page := domain.Page[domain.CaseSummary]{Items: []domain.CaseSummary{}, Offset: q.Offset, Limit: limit}
-	lq := listQuery{columns: summaryColumns, from: "cases", f: f, sort: sort, desc: desc, ties: []string{"case_id"},
-		limit: limit, offset: q.Offset}
-	_, err = lq.page(ctx, w.db, func(rows *sql.Rows) error {
-		c, err := scanCaseSummary(rows, k)
-		page.Items = append(page.Items, c)
-		return err
-	})
-	if err != nil {
-		return domain.Page[domain.CaseSummary]{}, fmt.Errorf("projections: list cases: %w", err)
-	}
-	if len(page.Items) > limit {
-		page.Items, page.HasMore = page.Items[:limit], true
-	}
-	return page, nil
+	return f, nil
 }
 
 // requestSorts are the sort fields of Requests.
@@ -316,9 +171,9 @@ func scanRequest(s interface{ Scan(...any) error }, k dueClock) (domain.RequestS
 	return r, nil
 }
 
-// Requests implements domain.ReadModels: by default the open requests, soonest due first.
-func (w *Casework) Requests(ctx context.Context, q domain.RequestQuery) (domain.Page[domain.RequestSummary], error) {
-	if w.db == nil {
+// requests answers Casework.Requests.
+func (qs *caseQueries) requests(ctx context.Context, q domain.RequestQuery) (domain.Page[domain.RequestSummary], error) {
+	if qs.db == nil {
 		return domain.Page[domain.RequestSummary]{}, errNotAttached
 	}
 	limit, err := pageLimit(q.Limit, q.Offset)
@@ -332,8 +187,23 @@ func (w *Casework) Requests(ctx context.Context, q domain.RequestQuery) (domain.
 	if err := validBuckets("buckets", q.Buckets); err != nil {
 		return domain.Page[domain.RequestSummary]{}, err
 	}
-	k := w.clockAt(q.Now)
+	k := qs.clockAt(q.Now)
+	f, err := requestFilter(q, k)
+	if err != nil {
+		return domain.Page[domain.RequestSummary]{}, err
+	}
+	lq := listQuery{columns: requestColumns, from: "case_requests", f: f, sort: sort, desc: desc,
+		ties: []string{"case_id", "request_id"}, limit: limit, offset: q.Offset}
+	page, err := readPage(ctx, qs.db, lq, func(rows *sql.Rows) (domain.RequestSummary, error) { return scanRequest(rows, k) })
+	if err != nil {
+		return domain.Page[domain.RequestSummary]{}, fmt.Errorf("projections: list requests: %w", err)
+	}
+	return page, nil
+}
 
+// requestFilter returns the conditions on case_requests of q, placed on the tracker with k. It returns
+// EINVALID for a range that ends before it starts.
+func requestFilter(q domain.RequestQuery, k dueClock) (filter, error) {
 	var f filter
 	statuses := q.Statuses
 	if len(statuses) == 0 {
@@ -361,24 +231,9 @@ func (w *Casework) Requests(ctx context.Context, q domain.RequestQuery) (domain.
 		f.add("escalation = 0")
 	}
 	if err := timeRange(&f, "due_at", "dueTo", q.DueFrom, q.DueTo); err != nil {
-		return domain.Page[domain.RequestSummary]{}, err
+		return filter{}, err
 	}
-
-	page := domain.Page[domain.RequestSummary]{Items: []domain.RequestSummary{}, Offset: q.Offset, Limit: limit}
-	lq := listQuery{columns: requestColumns, from: "case_requests", f: f, sort: sort, desc: desc,
-		ties: []string{"case_id", "request_id"}, limit: limit, offset: q.Offset}
-	_, err = lq.page(ctx, w.db, func(rows *sql.Rows) error {
-		r, err := scanRequest(rows, k)
-		page.Items = append(page.Items, r)
-		return err
-	})
-	if err != nil {
-		return domain.Page[domain.RequestSummary]{}, fmt.Errorf("projections: list requests: %w", err)
-	}
-	if len(page.Items) > limit {
-		page.Items, page.HasMore = page.Items[:limit], true
-	}
-	return page, nil
+	return f, nil
 }
 
 // noticeSorts are the sort fields of Notices.
@@ -402,9 +257,9 @@ func scanNotice(s interface{ Scan(...any) error }) (domain.NoticeSummary, error)
 	return n, nil
 }
 
-// Notices implements domain.ReadModels: by default the newest first.
-func (w *Casework) Notices(ctx context.Context, q domain.NoticeQuery) (domain.Page[domain.NoticeSummary], error) {
-	if w.db == nil {
+// notices answers Casework.Notices.
+func (qs *caseQueries) notices(ctx context.Context, q domain.NoticeQuery) (domain.Page[domain.NoticeSummary], error) {
+	if qs.db == nil {
 		return domain.Page[domain.NoticeSummary]{}, errNotAttached
 	}
 	limit, err := pageLimit(q.Limit, q.Offset)
@@ -425,29 +280,11 @@ func (w *Casework) Notices(ctx context.Context, q domain.NoticeQuery) (domain.Pa
 	if err := timeRange(&f, "at", "to", q.From, q.To); err != nil {
 		return domain.Page[domain.NoticeSummary]{}, err
 	}
-
-	page := domain.Page[domain.NoticeSummary]{Items: []domain.NoticeSummary{}, Offset: q.Offset, Limit: limit}
 	lq := listQuery{columns: noticeColumns, from: "case_notices", f: f, sort: sort, desc: desc,
 		ties: []string{"id", "case_id", "revision"}, limit: limit, offset: q.Offset}
-	_, err = lq.page(ctx, w.db, func(rows *sql.Rows) error {
-		n, err := scanNotice(rows)
-		page.Items = append(page.Items, n)
-		return err
-	})
+	page, err := readPage(ctx, qs.db, lq, func(rows *sql.Rows) (domain.NoticeSummary, error) { return scanNotice(rows) })
 	if err != nil {
 		return domain.Page[domain.NoticeSummary]{}, fmt.Errorf("projections: list notices: %w", err)
 	}
-	if len(page.Items) > limit {
-		page.Items, page.HasMore = page.Items[:limit], true
-	}
 	return page, nil
-}
-
-// joinNames lists names for a message: "a, b, c".
-func joinNames[T ~string](names []T) string {
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = string(n)
-	}
-	return strings.Join(parts, ", ")
 }
