@@ -167,7 +167,6 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error,
 	lang := responseLanguage(r)
 	p := problem{
 		Type:      problemType(code),
-		Title:     http.StatusText(status),
 		Status:    status,
 		Detail:    detail(lang, code, err),
 		Code:      code,
@@ -192,8 +191,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error,
 	s.writeProblemBody(w, lang, p)
 }
 
-// writeProblemBody writes a problem as the response.
+// writeProblemBody writes a problem as the response, with its title in lang, the language of its detail.
 func (s *Server) writeProblemBody(w http.ResponseWriter, lang domain.Language, p problem) {
+	p.Title = problemTitle(lang, p.Status)
 	h := w.Header()
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Content-Language", string(lang))
@@ -203,6 +203,12 @@ func (s *Server) writeProblemBody(w http.ResponseWriter, lang domain.Language, p
 	if err := json.NewEncoder(w).Encode(p); err != nil {
 		s.logger().Debug("cannot write problem", zap.Error(err))
 	}
+}
+
+// problemTitle returns the title of a problem of the HTTP status in lang: the status's reason phrase
+// (http.StatusText), translated by the i18n catalog.
+func problemTitle(lang domain.Language, status int) string {
+	return i18n.Translate(lang, http.StatusText(status))
 }
 
 // detail returns the message of err for people who read lang: the error's own message, translated,

@@ -164,7 +164,6 @@ func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) 
 	lang := responseLanguage(r)
 	s.writeProblemBody(w, lang, problem{
 		Type:      problemType(""),
-		Title:     http.StatusText(http.StatusMethodNotAllowed),
 		Status:    http.StatusMethodNotAllowed,
 		Detail:    i18n.Translate(lang, msgMethodNotAllowed, r.Method, allowed),
 		RequestID: RequestIDFromContext(r.Context()),
@@ -336,7 +335,6 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			lang := responseLanguage(r)
 			s.writeProblemBody(rec, lang, problem{
 				Type:      problemType(domain.EINTERNAL),
-				Title:     http.StatusText(http.StatusInternalServerError),
 				Status:    http.StatusInternalServerError,
 				Detail:    i18n.Translate(lang, msgInternal),
 				Code:      domain.EINTERNAL,
