@@ -52,7 +52,7 @@ const (
 	msgJSONTruncated    = "The request body ends before its JSON object is complete."
 	msgJSONType         = "The field %s has the wrong type: expected a JSON %s, got a JSON %s."
 	msgUnknownField     = "The field %s is unknown."
-	msgBadTime          = "The field %s must be a date and time in RFC 3339 format, such as 2026-05-19T09:30:00+02:00."
+	msgBadReceivedAt    = "The field %s must be a day such as 2026-05-19 (in Europe/Skopje), or a date and time in RFC 3339 format such as 2026-05-19T09:30:00+02:00."
 	msgTrailingData     = "The request body has more data after the JSON object."
 	msgTooLarge         = "The request body is too large; at most %d bytes are allowed."
 	msgBodyUnreadable   = "The request body could not be read."
@@ -78,7 +78,7 @@ const (
 // messages lists the formats above, for the test that they are all translated.
 var messages = []string{
 	msgTokenMissing, msgTokenInvalid, msgForbidden, msgContentType, msgBodyEmpty, msgBodyNotObject,
-	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadTime, msgTrailingData, msgTooLarge,
+	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadReceivedAt, msgTrailingData, msgTooLarge,
 	msgBodyUnreadable, msgIdempotencyKey, msgNoCase, msgNoRoute, msgMethodNotAllowed, msgNotReady,
 	msgInvalid, msgNotFound, msgConflict, msgUnauthorized, msgForbiddenGeneric, msgTooLargeGeneric,
 	msgUnavailable, msgInternal, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind,

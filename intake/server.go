@@ -64,6 +64,17 @@ type Server struct {
 	ReadyDetails func(ctx context.Context) map[string]any
 	// MaxBodyBytes limits the size of request bodies (DefaultMaxBodyBytes when 0).
 	MaxBodyBytes int64
+	// Now returns the current time; nil means time.Now. It decides which day is today, for a receipt
+	// dated by its day.
+	Now func() time.Time
+}
+
+// now returns the current time.
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Handler returns the HTTP handler of the API: the routes behind the middleware that gives every
