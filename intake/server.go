@@ -54,8 +54,9 @@ type Server struct {
 	// Policies are the policies of the case kinds, shown by GET /api/v1/kinds; nil means
 	// domain.DefaultPolicies().
 	Policies domain.Policies
-	// Staff authenticates the callers of /api/v1. A nil directory lets nobody in.
-	Staff *Staff
+	// Staff authenticates the callers of /api/v1: a *Staff, or a *StaffFile that follows its file. Nil
+	// lets nobody in.
+	Staff Authenticator
 	// Logger receives the access log and internal errors; nil logs nothing.
 	Logger *zap.Logger
 	// Ready reports whether the server's dependencies can be reached (GET /readyz); nil means ready.
