@@ -8,9 +8,12 @@ VERSITYGW_VERSION     := v1.8.0
 
 .PHONY: run test lint bench tools build
 
-## run: everything in one process on the embedded default (data in ./data)
+## run: everything in one process on the embedded default (data in ./data), with the sample organisation
+## directory. Other ports or data directory: make run ARGS="--api-addr 127.0.0.1:9090 --data-dir /tmp/p"
+## (any flag of predmet dev -h), or the flags' variables: make run PREDMET_API_ADDR=127.0.0.1:9090
+ARGS ?=
 run: build
-	$(BIN)/predmet dev --directory-file deploy/directory/example.json
+	$(BIN)/predmet dev --directory-file deploy/directory/example.json $(ARGS)
 
 ## build: the predmet binary in ./bin
 build:

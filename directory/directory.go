@@ -1,11 +1,8 @@
-// Package directory reads the organisation directory from its file and keeps it current while predmet runs.
+// Package directory reads the organisation directory from its file and keeps it, and the staff file, current while predmet runs.
 package directory
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,9 +10,6 @@ import (
 	"os"
 	"reflect"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 	"unicode/utf8"
 
 	"go.uber.org/zap"
@@ -288,147 +282,17 @@ func describe(tok json.Token) string {
 	return fmt.Sprint(tok)
 }
 
-// DefaultWatchInterval is how often Watch looks at the file when given no interval.
-const DefaultWatchInterval = 5 * time.Second
-
-// racyWindow is how long after a file's modification time a write may leave its time and size
-// unchanged (file systems that keep times to the second or two): until then, Watch hashes the file
-// on every look.
-const racyWindow = 2 * time.Second
-
-// Holder holds the organisation directory in force and replaces it when its file changes. Reading it
-// (Current) takes no lock; Reload and Watch replace it only with a directory that loads and validates.
-// It is safe for concurrent use.
-type Holder struct {
-	path   string
-	logger *zap.Logger
-	cur    atomic.Pointer[domain.Organisation]
-
-	mu      sync.Mutex // serialises looks at the file; guards what follows
-	seen    fileState  // the file as last read, whether it loaded or not
-	readAt  time.Time  // when it was last read
-	loaded  [sha256.Size]byte
-	missing bool // the file could not be found at the last look
-}
-
-// fileState is what Watch compares to tell whether the file changed.
-type fileState struct {
-	modTime time.Time
-	size    int64
-	sum     [sha256.Size]byte
-}
+// Holder holds the organisation directory in force and replaces it when its file changes (see File).
+type Holder = File[domain.Organisation]
 
 // Open loads the directory from the file at path and returns a holder of it; see Load for the errors.
 // A nil logger logs nothing.
 func Open(path string, logger *zap.Logger) (*Holder, error) {
-	if logger == nil {
-		logger = zap.NewNop()
-	}
-	h := &Holder{path: path, logger: logger.Named("directory")}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if err := h.reload(); err != nil {
-		return nil, err
-	}
-	return h, nil
-}
-
-// Current returns the directory in force. It is never nil and must not be changed.
-func (h *Holder) Current() *domain.Organisation {
-	return h.cur.Load()
-}
-
-// Reload reads the file again and puts its directory in force. If the file cannot be read or does
-// not load and validate, the directory in force stays, and Reload logs and returns the error (see
-// Load).
-func (h *Holder) Reload() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.reload()
-}
-
-// reload reads the file, remembers what it saw, and puts the directory in force if it is valid.
-func (h *Holder) reload() error {
-	fi, err := os.Stat(h.path) // before reading: a change after it shows at the next look
-	if err != nil {
-		h.missing = true
-		h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
-		return fmt.Errorf("load directory: %w", err)
-	}
-	h.readAt = time.Now()
-	b, err := os.ReadFile(h.path)
-	if err != nil {
-		h.missing = true
-		h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
-		return fmt.Errorf("load directory: %w", err)
-	}
-	h.missing = false
-	h.seen = fileState{modTime: fi.ModTime(), size: fi.Size(), sum: sha256.Sum256(b)}
-	org, err := parse(h.path, b)
-	if err != nil {
-		h.logger.Error("directory file invalid; keeping the directory in force", zap.String("path", h.path),
-			zap.String("error", domain.ErrorMessage(err)))
-		return err
-	}
-	h.cur.Store(org)
-	h.loaded = h.seen.sum
-	h.logger.Info("directory loaded", zap.String("path", h.path), zap.Int("units", len(org.Units)),
-		zap.Int("officers", len(org.Department.Officers)), zap.String("sha256", hex.EncodeToString(h.loaded[:8])))
-	return nil
-}
-
-// Watch looks at the file every interval (DefaultWatchInterval if not positive) until ctx is done, and
-// reloads the directory when the file changed: its modification time or size, or, while either may
-// lag behind a write, its content's hash. A change to content already seen (the file touched, or
-// restored) reloads nothing; a file that is invalid or gone is logged once and the directory in force
-// stays until the file changes again.
-func (h *Holder) Watch(ctx context.Context, interval time.Duration) {
-	if interval <= 0 {
-		interval = DefaultWatchInterval
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			h.look()
-		}
-	}
-}
-
-// look reloads the directory if the file changed since it was last read.
-func (h *Holder) look() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	fi, err := os.Stat(h.path)
-	if err != nil {
-		if !h.missing {
-			h.missing = true
-			h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
-		}
-		return
-	}
-	changed := h.missing || !fi.ModTime().Equal(h.seen.modTime) || fi.Size() != h.seen.size
-	if !changed && h.readAt.Sub(fi.ModTime()) >= racyWindow {
-		return
-	}
-	readAt := time.Now()
-	b, err := os.ReadFile(h.path)
-	if err != nil {
-		if !h.missing {
-			h.missing = true
-			h.logger.Error("directory file unreadable; keeping the directory in force", zap.String("path", h.path), zap.Error(err))
-		}
-		return
-	}
-	sum := sha256.Sum256(b)
-	if sum == h.seen.sum {
-		// The content was seen: touched, restored, or unchanged within the racy window.
-		h.missing, h.readAt = false, readAt
-		h.seen.modTime, h.seen.size = fi.ModTime(), fi.Size()
-		return
-	}
-	_ = h.reload() // logged there
+	return OpenFile(path, Source[domain.Organisation]{
+		Name:  "directory",
+		Parse: parse,
+		Describe: func(org *domain.Organisation) []zap.Field {
+			return []zap.Field{zap.Int("units", len(org.Units)), zap.Int("officers", len(org.Department.Officers))}
+		},
+	}, logger)
 }

@@ -125,29 +125,46 @@ func DefaultConfig() Config {
 	}
 }
 
-// RegisterFlags binds the config to flags, with the config's current values as defaults. Call LoadEnv
-// before parsing the command line so that the environment fills in what the command line leaves out.
+// RegisterFlags binds the config to flags, with the config's current values as defaults: the flags of
+// `predmet dev` when c.Embedded is set (the embedded Temporal's ports and retention), else those of
+// `predmet serve` (the external Temporal's address, TLS and API key). Call LoadEnv before parsing the
+// command line so that the environment fills in what the command line leaves out.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Func("roles", "comma-separated roles to run: api, worker, projections (default "+strings.Join(c.Roles, ",")+")", func(s string) error {
 		c.Roles = splitList(s)
 		return nil
 	})
-	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for embedded databases and projections")
+	dataDir := "directory for the embedded databases, the projections and the dev staff file"
+	if !c.Embedded {
+		dataDir = "directory for the projections' read models"
+	}
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, dataDir)
 	fs.StringVar(&c.APIAddr, "api-addr", c.APIAddr, "HTTP API listen address")
-	fs.IntVar(&c.TemporalPort, "temporal-port", c.TemporalPort, "embedded Temporal gRPC port (0: any free port)")
-	fs.IntVar(&c.UIPort, "ui-port", c.UIPort, "embedded Temporal Web UI port (0: any free port, -1: no UI)")
-	fs.StringVar(&c.TemporalAddress, "temporal-address", c.TemporalAddress, "external Temporal frontend host:port")
+	if c.Embedded {
+		fs.IntVar(&c.TemporalPort, "temporal-port", c.TemporalPort, "embedded Temporal's gRPC port (0: any free port)")
+		fs.IntVar(&c.UIPort, "ui-port", c.UIPort, "embedded Temporal Web UI's port (0: any free port, -1: no UI)")
+		fs.DurationVar(&c.Retention, "retention", c.Retention, "embedded namespace's retention of closed workflows (at least 24h)")
+	} else {
+		fs.StringVar(&c.TemporalAddress, "temporal-address", c.TemporalAddress, "Temporal frontend host:port")
+		fs.BoolVar(&c.TemporalTLS, "temporal-tls", c.TemporalTLS, "use TLS to reach Temporal")
+		fs.StringVar(&c.TemporalTLSCert, "temporal-tls-cert", c.TemporalTLSCert, "client certificate (PEM) for mTLS to Temporal")
+		fs.StringVar(&c.TemporalTLSKey, "temporal-tls-key", c.TemporalTLSKey, "client key (PEM) for mTLS to Temporal")
+		fs.StringVar(&c.TemporalTLSCA, "temporal-tls-ca", c.TemporalTLSCA, "CA certificate (PEM) that signed Temporal's server certificate")
+		fs.StringVar(&c.TemporalTLSServer, "temporal-tls-server-name", c.TemporalTLSServer, "server name to verify in Temporal's certificate")
+		fs.StringVar(&c.TemporalAPIKey, "temporal-api-key", c.TemporalAPIKey, "API key for Temporal (e.g. Temporal Cloud); implies TLS")
+	}
 	fs.StringVar(&c.TemporalNamespace, "temporal-namespace", c.TemporalNamespace, "Temporal namespace")
-	fs.BoolVar(&c.TemporalTLS, "temporal-tls", c.TemporalTLS, "use TLS to reach Temporal")
-	fs.StringVar(&c.TemporalTLSCert, "temporal-tls-cert", c.TemporalTLSCert, "client certificate (PEM) for mTLS to Temporal")
-	fs.StringVar(&c.TemporalTLSKey, "temporal-tls-key", c.TemporalTLSKey, "client key (PEM) for mTLS to Temporal")
-	fs.StringVar(&c.TemporalTLSCA, "temporal-tls-ca", c.TemporalTLSCA, "CA certificate (PEM) that signed Temporal's server certificate")
-	fs.StringVar(&c.TemporalTLSServer, "temporal-tls-server-name", c.TemporalTLSServer, "server name to verify in Temporal's certificate")
-	fs.StringVar(&c.TemporalAPIKey, "temporal-api-key", c.TemporalAPIKey, "API key for Temporal (e.g. Temporal Cloud); implies TLS")
-	fs.DurationVar(&c.Retention, "retention", c.Retention, "embedded namespace retention of closed workflows")
-	fs.StringVar(&c.KurrentDBURL, "kurrentdb-url", c.KurrentDBURL, "KurrentDB connection string (e.g. kurrentdb://host:2113?tls=true); empty: embedded store")
+	kurrentDB := "KurrentDB connection string (e.g. kurrentdb+discover://host:2113?tls=true)"
+	if c.Embedded {
+		kurrentDB = "KurrentDB connection string; empty: the embedded event store in --data-dir"
+	}
+	fs.StringVar(&c.KurrentDBURL, "kurrentdb-url", c.KurrentDBURL, kurrentDB)
 	fs.StringVar(&c.Unit, "unit", c.Unit, "register unit (archive sign) that numbers cases")
-	fs.StringVar(&c.StaffFile, "staff-file", c.StaffFile, "staff directory JSON (token hashes and roles); dev default: <data-dir>/staff.json")
+	staffFile := "staff file (JSON: users, roles, token hashes; see predmet staff add)"
+	if c.Embedded {
+		staffFile = "staff file (JSON: users, roles, token hashes; see predmet staff add); default <data-dir>/staff.json, created with a dev user"
+	}
+	fs.StringVar(&c.StaffFile, "staff-file", c.StaffFile, staffFile)
 	fs.StringVar(&c.CalendarFile, "calendar-file", c.CalendarFile, "one-off non-working days (YYYY-MM-DD Name per line)")
 	fs.StringVar(&c.Location, "location", c.Location, "the municipality's time zone")
 	fs.StringVar(&c.PoliciesFile, "policies", c.PoliciesFile, "policy file overriding each kind's steps, clocks, reminders and escalation (JSON; see deploy/policies)")

@@ -80,20 +80,49 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 }
 
 func TestConfigErrMalformedEnvironment(t *testing.T) {
-	for name, value := range map[string]string{
-		"PREDMET_TEMPORAL_PORT": "seventy",
-		"PREDMET_RETENTION":     "30 days",
-		"PREDMET_TEMPORAL_TLS":  "yes please",
+	for name, tc := range map[string]struct {
+		value    string
+		embedded bool // whether the flag is one of predmet dev's or of predmet serve's
+	}{
+		"PREDMET_TEMPORAL_PORT": {"seventy", true},
+		"PREDMET_RETENTION":     {"30 days", true},
+		"PREDMET_TEMPORAL_TLS":  {"yes please", false},
 	} {
 		t.Run(name, func(t *testing.T) {
-			t.Setenv(name, value)
+			t.Setenv(name, tc.value)
 			c := engine.DefaultConfig()
+			c.Embedded = tc.embedded
 			fs := flag.NewFlagSet("test", flag.ContinueOnError)
 			c.RegisterFlags(fs)
 			if err := engine.LoadEnv(fs); err == nil || !strings.Contains(err.Error(), name) {
 				t.Fatalf("LoadEnv = %v, want an error naming %s", err, name)
 			}
 		})
+	}
+}
+
+// TestConfigFlagsOfEachMode checks that predmet dev and predmet serve each take only the flags that
+// apply to them.
+func TestConfigFlagsOfEachMode(t *testing.T) {
+	devOnly := []string{"temporal-port", "ui-port", "retention"}
+	serveOnly := []string{"temporal-address", "temporal-tls", "temporal-tls-cert", "temporal-tls-key", "temporal-tls-ca",
+		"temporal-tls-server-name", "temporal-api-key"}
+	both := []string{"roles", "data-dir", "api-addr", "temporal-namespace", "kurrentdb-url", "staff-file", "policies", "smtp-host"}
+	for _, embedded := range []bool{true, false} {
+		c := engine.DefaultConfig()
+		c.Embedded = embedded
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		c.RegisterFlags(fs)
+		has := func(names []string, want bool) {
+			for _, n := range names {
+				if (fs.Lookup(n) != nil) != want {
+					t.Errorf("embedded=%v: flag --%s registered: %v, want %v", embedded, n, !want, want)
+				}
+			}
+		}
+		has(both, true)
+		has(devOnly, embedded)
+		has(serveOnly, !embedded)
 	}
 }
 

@@ -46,8 +46,9 @@ type Engine struct {
 	outbox   *projections.Notifications
 	mailbox  *notify.Outbox // the messages, when no mail server is configured
 	dir      *directory.Holder
-	// stopWatch stops watching the directory's file.
+	// stopWatch stops watching the directory's file; stopStaff the staff file.
 	stopWatch context.CancelFunc
+	stopStaff context.CancelFunc
 	http      *http.Server
 	apiAddr   string
 
@@ -425,9 +426,10 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 	return nil
 }
 
-// loadStaff reads the staff directory. The embedded default creates one with a dev user holding every
-// role the first time, and keeps that user's token in <data-dir>/dev-token.
-func (e *Engine) loadStaff() (*intake.Staff, error) {
+// loadStaff reads the staff directory and watches its file, so that a valid change (predmet staff add)
+// takes effect without a restart. The embedded default creates one with a dev user holding every role
+// the first time, and keeps that user's token in <data-dir>/dev-token.
+func (e *Engine) loadStaff() (*intake.StaffFile, error) {
 	path := e.cfg.StaffFile
 	if path == "" && e.cfg.Embedded {
 		path = e.cfg.path("staff.json")
@@ -440,10 +442,17 @@ func (e *Engine) loadStaff() (*intake.Staff, error) {
 			e.DevToken = strings.TrimSpace(string(token))
 		}
 	}
-	staff, err := intake.LoadStaff(path)
+	staff, err := intake.OpenStaffFile(path, e.logger)
 	if err != nil {
 		return nil, fmt.Errorf("staff file: %w", err)
 	}
+	watchCtx, cancel := context.WithCancel(context.Background())
+	e.stopStaff = cancel
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		staff.Watch(watchCtx, 0)
+	}()
 	return staff, nil
 }
 
@@ -529,6 +538,9 @@ func (e *Engine) Stop(ctx context.Context) {
 	}
 	if e.stopWatch != nil {
 		e.stopWatch()
+	}
+	if e.stopStaff != nil {
+		e.stopStaff()
 	}
 	e.wg.Wait()
 	if e.runner != nil {

@@ -231,9 +231,9 @@ var catalog = map[string]translation{
 		mk: "Полето %s е непознато.",
 		sq: "Fusha %s është e panjohur.",
 	},
-	"The field %s must be a date and time in RFC 3339 format, such as 2026-05-19T09:30:00+02:00.": {
-		mk: "Полето %s мора да биде датум и време во форматот RFC 3339, на пример 2026-05-19T09:30:00+02:00.",
-		sq: "Fusha %s duhet të jetë datë dhe orë në formatin RFC 3339, për shembull 2026-05-19T09:30:00+02:00.",
+	"The field %s must be a day such as 2026-05-19 (in Europe/Skopje), or a date and time in RFC 3339 format such as 2026-05-19T09:30:00+02:00.": {
+		mk: "Полето %s мора да биде ден, на пример 2026-05-19 (според времето во Скопје), или датум и време во форматот RFC 3339, на пример 2026-05-19T09:30:00+02:00.",
+		sq: "Fusha %s duhet të jetë një ditë, për shembull 2026-05-19 (sipas orës së Shkupit), ose datë dhe orë në formatin RFC 3339, për shembull 2026-05-19T09:30:00+02:00.",
 	},
 	"The request body has more data after the JSON object.": {
 		mk: "Телото на барањето содржи уште податоци по JSON-објектот.",

@@ -37,6 +37,13 @@ type staffFile struct {
 	Users []StaffMember `json:"users"`
 }
 
+// Authenticator finds the staff user a bearer token belongs to: a *Staff, or a *StaffFile that follows
+// its file.
+type Authenticator interface {
+	// Authenticate returns the staff user whose token is token (a copy), or false.
+	Authenticate(token string) (*domain.StaffUser, bool)
+}
+
 // Staff is the directory of the staff users who may call the API, each found by the hash of their
 // token. It does not change once made and is safe for concurrent use.
 type Staff struct {
@@ -116,19 +123,33 @@ func LoadStaff(path string) (*Staff, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load staff: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var f staffFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("load staff %s: %w", path, err)
-	} else if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("load staff %s: unexpected data after the JSON object", path)
+	return ParseStaff(path, b)
+}
+
+// ParseStaff reads the staff directory from b, the content of the staff file at path; see LoadStaff.
+func ParseStaff(path string, b []byte) (*Staff, error) {
+	f, err := decodeStaffFile(path, b)
+	if err != nil {
+		return nil, err
 	}
 	s, err := NewStaff(f.Users...)
 	if err != nil {
 		return nil, fmt.Errorf("load staff %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// decodeStaffFile decodes the staff file at path, whose content is b, without checking its users.
+func decodeStaffFile(path string, b []byte) (staffFile, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var f staffFile
+	if err := dec.Decode(&f); err != nil {
+		return staffFile{}, fmt.Errorf("load staff %s: %w", path, err)
+	} else if _, err := dec.Token(); err != io.EOF {
+		return staffFile{}, fmt.Errorf("load staff %s: unexpected data after the JSON object", path)
+	}
+	return f, nil
 }
 
 // Authenticate returns the staff user whose token is token. It hashes the token with SHA-256 and
@@ -193,8 +214,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(w, r, domain.Errorf(domain.EUNAUTHORIZED, msgTokenMissing))
 			return
 		}
-		user, ok := s.Staff.Authenticate(token)
-		if !ok {
+		var user *domain.StaffUser
+		if s.Staff != nil {
+			user, ok = s.Staff.Authenticate(token)
+		}
+		if user == nil || !ok {
 			s.writeError(w, r, domain.Errorf(domain.EUNAUTHORIZED, msgTokenInvalid))
 			return
 		}

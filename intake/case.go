@@ -120,7 +120,8 @@ func idempotencyKey(r *http.Request) (string, error) {
 }
 
 // newCaseBody is the body of "POST /api/v1/cases": a domain.NewCase whose receivedAt is read here, so
-// that a malformed date is reported with its field.
+// that a malformed date is reported with its field. It is an instant in RFC 3339, or a day YYYY-MM-DD
+// in Europe/Skopje, the day the register records (see domain.ReceiptTime for the instant it stands for).
 type newCaseBody struct {
 	domain.NewCase
 	ReceivedAt string `json:"receivedAt"`
@@ -137,7 +138,11 @@ func (s *Server) decodeNewCase(w http.ResponseWriter, r *http.Request) (domain.N
 	if b.ReceivedAt != "" {
 		t, err := time.Parse(time.RFC3339, b.ReceivedAt)
 		if err != nil {
-			return domain.NewCase{}, malformed("receivedAt", msgBadTime, "receivedAt")
+			day, dayErr := domain.ParseDate(b.ReceivedAt)
+			if dayErr != nil {
+				return domain.NewCase{}, malformed("receivedAt", msgBadReceivedAt, "receivedAt")
+			}
+			t = domain.ReceiptTime(day, s.now(), skopjeLocation)
 		}
 		nc.ReceivedAt = t
 	}

@@ -151,7 +151,7 @@ func TestOpenCase(t *testing.T) {
 			detail: "Полето submitter.name е од погрешен тип: се очекува JSON string, а добиено е JSON number."},
 		{name: "ErrWrongTypeReceivedAt", body: validCaseJSON(t, func(m map[string]any) { m["receivedAt"] = 1747640000 }), status: 400, code: domain.EINVALID, field: "receivedAt"},
 		{name: "ErrBadReceivedAt", body: validCaseJSON(t, func(m map[string]any) { m["receivedAt"] = "19.05.2026 09:30" }), status: 400, code: domain.EINVALID, field: "receivedAt",
-			detail: "Полето receivedAt мора да биде датум и време во форматот RFC 3339, на пример 2026-05-19T09:30:00+02:00."},
+			detail: "Полето receivedAt мора да биде ден, на пример 2026-05-19 (според времето во Скопје), или датум и време во форматот RFC 3339, на пример 2026-05-19T09:30:00+02:00."},
 		{name: "ErrTrailingData", body: validCaseJSON(t, nil) + ` {}`, status: 400, code: domain.EINVALID, detail: "Телото на барањето содржи уште податоци по JSON-објектот."},
 		{name: "ErrTrailingGarbage", body: validCaseJSON(t, nil) + `x`, status: 400, code: domain.EINVALID},
 		{name: "ErrBodyTooLarge", body: validCaseJSON(t, func(m map[string]any) { m["text"] = strings.Repeat("a", DefaultMaxBodyBytes) }), status: 413, code: domain.ETOOLARGE,

@@ -52,7 +52,7 @@ const (
 	msgJSONTruncated    = "The request body ends before its JSON object is complete."
 	msgJSONType         = "The field %s has the wrong type: expected a JSON %s, got a JSON %s."
 	msgUnknownField     = "The field %s is unknown."
-	msgBadTime          = "The field %s must be a date and time in RFC 3339 format, such as 2026-05-19T09:30:00+02:00."
+	msgBadReceivedAt    = "The field %s must be a day such as 2026-05-19 (in Europe/Skopje), or a date and time in RFC 3339 format such as 2026-05-19T09:30:00+02:00."
 	msgTrailingData     = "The request body has more data after the JSON object."
 	msgTooLarge         = "The request body is too large; at most %d bytes are allowed."
 	msgBodyUnreadable   = "The request body could not be read."
@@ -78,7 +78,7 @@ const (
 // messages lists the formats above, for the test that they are all translated.
 var messages = []string{
 	msgTokenMissing, msgTokenInvalid, msgForbidden, msgContentType, msgBodyEmpty, msgBodyNotObject,
-	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadTime, msgTrailingData, msgTooLarge,
+	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadReceivedAt, msgTrailingData, msgTooLarge,
 	msgBodyUnreadable, msgIdempotencyKey, msgNoCase, msgNoRoute, msgMethodNotAllowed, msgNotReady,
 	msgInvalid, msgNotFound, msgConflict, msgUnauthorized, msgForbiddenGeneric, msgTooLargeGeneric,
 	msgUnavailable, msgInternal, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind,
@@ -167,7 +167,6 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error,
 	lang := responseLanguage(r)
 	p := problem{
 		Type:      problemType(code),
-		Title:     http.StatusText(status),
 		Status:    status,
 		Detail:    detail(lang, code, err),
 		Code:      code,
@@ -192,8 +191,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error,
 	s.writeProblemBody(w, lang, p)
 }
 
-// writeProblemBody writes a problem as the response.
+// writeProblemBody writes a problem as the response, with its title in lang, the language of its detail.
 func (s *Server) writeProblemBody(w http.ResponseWriter, lang domain.Language, p problem) {
+	p.Title = problemTitle(lang, p.Status)
 	h := w.Header()
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Content-Language", string(lang))
@@ -203,6 +203,12 @@ func (s *Server) writeProblemBody(w http.ResponseWriter, lang domain.Language, p
 	if err := json.NewEncoder(w).Encode(p); err != nil {
 		s.logger().Debug("cannot write problem", zap.Error(err))
 	}
+}
+
+// problemTitle returns the title of a problem of the HTTP status in lang: the status's reason phrase
+// (http.StatusText), translated by the i18n catalog.
+func problemTitle(lang domain.Language, status int) string {
+	return i18n.Translate(lang, http.StatusText(status))
 }
 
 // detail returns the message of err for people who read lang: the error's own message, translated,

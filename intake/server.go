@@ -54,8 +54,9 @@ type Server struct {
 	// Policies are the policies of the case kinds, shown by GET /api/v1/kinds; nil means
 	// domain.DefaultPolicies().
 	Policies domain.Policies
-	// Staff authenticates the callers of /api/v1. A nil directory lets nobody in.
-	Staff *Staff
+	// Staff authenticates the callers of /api/v1: a *Staff, or a *StaffFile that follows its file. Nil
+	// lets nobody in.
+	Staff Authenticator
 	// Logger receives the access log and internal errors; nil logs nothing.
 	Logger *zap.Logger
 	// Ready reports whether the server's dependencies can be reached (GET /readyz); nil means ready.
@@ -64,6 +65,17 @@ type Server struct {
 	ReadyDetails func(ctx context.Context) map[string]any
 	// MaxBodyBytes limits the size of request bodies (DefaultMaxBodyBytes when 0).
 	MaxBodyBytes int64
+	// Now returns the current time; nil means time.Now. It decides which day is today, for a receipt
+	// dated by its day.
+	Now func() time.Time
+}
+
+// now returns the current time.
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Handler returns the HTTP handler of the API: the routes behind the middleware that gives every
@@ -164,7 +176,6 @@ func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) 
 	lang := responseLanguage(r)
 	s.writeProblemBody(w, lang, problem{
 		Type:      problemType(""),
-		Title:     http.StatusText(http.StatusMethodNotAllowed),
 		Status:    http.StatusMethodNotAllowed,
 		Detail:    i18n.Translate(lang, msgMethodNotAllowed, r.Method, allowed),
 		RequestID: RequestIDFromContext(r.Context()),
@@ -336,7 +347,6 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			lang := responseLanguage(r)
 			s.writeProblemBody(rec, lang, problem{
 				Type:      problemType(domain.EINTERNAL),
-				Title:     http.StatusText(http.StatusInternalServerError),
 				Status:    http.StatusInternalServerError,
 				Detail:    i18n.Translate(lang, msgInternal),
 				Code:      domain.EINTERNAL,

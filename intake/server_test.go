@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/i18n"
 )
 
 // TestServer is a Server under test: an httptest server over its Handler, with recording case and
@@ -139,8 +140,10 @@ func assertProblem(tb testing.TB, resp *http.Response, body []byte, status int, 
 	if p.Type != wantType {
 		tb.Errorf("problem type = %q, want %q", p.Type, wantType)
 	}
-	if p.Title != http.StatusText(status) {
-		tb.Errorf("problem title = %q, want %q", p.Title, http.StatusText(status))
+	// The title is the status's reason phrase in the language of the detail (Content-Language).
+	lang := domain.Language(resp.Header.Get("Content-Language"))
+	if want := i18n.Translate(lang, http.StatusText(status)); p.Title != want {
+		tb.Errorf("problem title = %q, want %q (in %q)", p.Title, want, lang)
 	}
 	if p.Detail == "" {
 		tb.Error("problem has no detail")

@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,23 +14,39 @@ import (
 )
 
 const projectionsUsage = `Usage:
-  predmet projections status            every projection's lag behind the event log
-  predmet projections check [name]      recompute the read models from the log and compare (exit 1 on a difference)
-  predmet projections rebuild <name>    rebuild a projection beside the live one and swap it in
+  predmet projections status [flags]            every projection's lag behind the event log
+  predmet projections check [name] [flags]      recompute the read models from the log and compare (exit 1 on a difference)
+  predmet projections rebuild <name> [flags]    rebuild a projection beside the live one and swap it in
 
-They ask a running predmet's API (--api, PREDMET_API) with a staff token (PREDMET_TOKEN, or the dev
-token in --data-dir). Names: casework, notifications.
+They ask a running predmet's API (--api) with a staff token: PREDMET_TOKEN, or the dev user's token in
+--data-dir. Names: casework, notifications. Flags may come before or after the verb.
+
+Flags:
 `
 
 // projections runs "predmet projections …" against a running engine's API.
-func projections(args []string) error {
-	fs := flag.NewFlagSet("projections", flag.ExitOnError)
-	fs.Usage = func() { fmt.Fprint(os.Stderr, projectionsUsage) }
-	api := fs.String("api", envOr("PREDMET_API", "http://127.0.0.1:8080"), "the API's base URL")
-	dataDir := fs.String("data-dir", envOr("PREDMET_DATA_DIR", "./data"), "where the dev token is kept")
+func projections(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("predmet projections", projectionsUsage)
+	api := fs.String("api", envOr("PREDMET_API", "http://127.0.0.1:8080"), "the API's base URL (PREDMET_API)")
+	dataDir := fs.String("data-dir", envOr("PREDMET_DATA_DIR", "./data"), "where the dev token is kept (PREDMET_DATA_DIR)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "how long to wait for a check or a rebuild")
-	if err := fs.Parse(args); err != nil {
+	verb, err := parseFlags(fs, args, 1, 2, stdout, stderr)
+	if err != nil {
 		return err
+	}
+	var method, path string
+	switch {
+	case verb[0] == "status" && len(verb) == 1:
+		method, path = http.MethodGet, "/api/v1/projections"
+	case verb[0] == "check":
+		method, path = http.MethodPost, "/api/v1/projections/check"
+		if len(verb) == 2 {
+			path += "?projection=" + url.QueryEscape(verb[1])
+		}
+	case verb[0] == "rebuild" && len(verb) == 2:
+		method, path = http.MethodPost, "/api/v1/projections/"+url.PathEscape(verb[1])+"/rebuild"
+	default:
+		return usageError(fs, stderr, "unknown verb or wrong arguments: %s", strings.Join(verb, " "))
 	}
 	token := os.Getenv("PREDMET_TOKEN")
 	if token == "" {
@@ -39,21 +55,6 @@ func projections(args []string) error {
 			return fmt.Errorf("no staff token: set PREDMET_TOKEN (%v)", err)
 		}
 		token = strings.TrimSpace(string(b))
-	}
-	var method, path string
-	switch cmd := fs.Arg(0); {
-	case cmd == "status" && fs.NArg() == 1:
-		method, path = http.MethodGet, "/api/v1/projections"
-	case cmd == "check" && fs.NArg() <= 2:
-		method, path = http.MethodPost, "/api/v1/projections/check"
-		if fs.NArg() == 2 {
-			path += "?projection=" + fs.Arg(1)
-		}
-	case cmd == "rebuild" && fs.NArg() == 2:
-		method, path = http.MethodPost, "/api/v1/projections/"+fs.Arg(1)+"/rebuild"
-	default:
-		fs.Usage()
-		os.Exit(2)
 	}
 	req, err := http.NewRequest(method, strings.TrimSuffix(*api, "/")+path, nil)
 	if err != nil {
@@ -73,7 +74,7 @@ func projections(args []string) error {
 	if json.Indent(&pretty, body, "", "  ") == nil {
 		body = pretty.Bytes()
 	}
-	fmt.Println(string(body))
+	fmt.Fprintln(stdout, string(body))
 	if res.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %s", method, path, res.Status)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,25 +30,9 @@ func TestProjectionsCommand(t *testing.T) {
 
 	run := func(args ...string) (string, error) {
 		t.Helper()
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout := os.Stdout
-		os.Stdout = w
-		runErr := projections(args)
-		w.Close()
-		os.Stdout = stdout
-		var b strings.Builder
-		buf := make([]byte, 64<<10)
-		for {
-			n, err := r.Read(buf)
-			b.Write(buf[:n])
-			if err != nil {
-				break
-			}
-		}
-		return b.String(), runErr
+		var stdout, stderr strings.Builder
+		err := projections(args, &stdout, &stderr)
+		return stdout.String(), err
 	}
 
 	t.Run("OK_StatusCheckRebuild", func(t *testing.T) {
