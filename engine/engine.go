@@ -27,6 +27,7 @@ import (
 	"github.com/predmet/predmet/eventstore/kurrentdb"
 	"github.com/predmet/predmet/eventstore/sqlite"
 	"github.com/predmet/predmet/intake"
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/notify"
 	"github.com/predmet/predmet/projections"
 	"github.com/predmet/predmet/workflows"
@@ -167,7 +168,7 @@ func (e *Engine) dialTemporal(ctx context.Context) (client.Client, error) {
 	opts := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
-		Logger:    workflows.NewZapLogger(e.logger.Named("temporal")),
+		Logger:    zapadapter.New(e.logger.Named("temporal")),
 	}
 	if cfg.Embedded {
 		srv, err := embedtemporal.Start(ctx, embedtemporal.Options{

@@ -25,6 +25,7 @@ import (
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -131,7 +132,7 @@ func briefingNotifications(t *testing.T, store domain.EventStore) map[string]dom
 // the activities acts registered.
 func newBriefingEnv(t *testing.T, start time.Time, acts *activities.Activities) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel+1))))
+	suite.SetLogger(zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel+1))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	env.RegisterWorkflow(workflows.BriefingWorkflow)
@@ -350,7 +351,7 @@ func TestBriefingWorkflowReplay(t *testing.T) {
 	}
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflow(workflows.BriefingWorkflow)
-	logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	if err := r.ReplayWorkflowHistory(logger, history); err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +373,7 @@ func TestBriefingOnServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Stop()
-	logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Namespace: srv.Namespace(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
