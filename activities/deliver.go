@@ -74,7 +74,7 @@ func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResul
 		switch {
 		case n.Done():
 			return DeliverResult{Status: n.Status, Attempt: n.Attempts, Reason: n.LastError}, nil
-		case n.Status == domain.NotificationSending:
+		case n.Status == domain.NotificationIsSending:
 			reason := "An earlier attempt handed the message over, or was about to, and its outcome was not recorded; it is not sent again."
 			return a.endDelivery(ctx, n, &domain.NotificationUncertain{ID: n.ID, Attempt: n.Attempts, At: now, Reason: reason}, "")
 		}
@@ -85,7 +85,7 @@ func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResul
 			if err := a.appendNotification(ctx, n, skipped); err != nil {
 				return DeliverResult{}, activityError(err)
 			}
-			return DeliverResult{Status: domain.NotificationNotSent, Reason: skipped.Reason}, nil
+			return DeliverResult{Status: domain.NotificationIsSkipped, Reason: skipped.Reason}, nil
 		} else if code := domain.ErrorCode(err); code == domain.EINVALID || code == domain.ENOTFOUND {
 			return a.endDelivery(ctx, n, &domain.NotificationFailed{ID: n.ID, Attempt: n.Attempts, At: now, Reason: domain.ErrorMessage(err)}, "")
 		} else if err != nil {
@@ -153,7 +153,7 @@ func (a *Activities) GiveUp(ctx context.Context, in GiveUpInput) (DeliverResult,
 		return DeliverResult{Status: n.Status, Attempt: n.Attempts, Reason: n.LastError}, nil
 	}
 	now := time.Now().UTC()
-	if n.Status == domain.NotificationSending {
+	if n.Status == domain.NotificationIsSending {
 		return a.endDelivery(ctx, n, &domain.NotificationUncertain{ID: n.ID, Attempt: n.Attempts, At: now, Reason: in.Reason}, "")
 	}
 	return a.endDelivery(ctx, n, &domain.NotificationFailed{ID: n.ID, Attempt: n.Attempts, At: now, Reason: in.Reason}, "")
@@ -191,7 +191,7 @@ func (a *Activities) recordSent(ctx context.Context, n *domain.Notification, sen
 	for {
 		err := a.appendNotification(ctx, n, sent)
 		if err == nil {
-			return DeliverResult{Status: domain.NotificationDelivered, Attempt: sent.Attempt}, nil
+			return DeliverResult{Status: domain.NotificationIsSent, Attempt: sent.Attempt}, nil
 		}
 		if errors.Is(err, errRaced) || time.Now().After(deadline) || ctx.Err() != nil {
 			return DeliverResult{}, activityError(fmt.Errorf("the message was accepted but not recorded: %w", err))

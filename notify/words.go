@@ -35,7 +35,7 @@ var words = map[string]map[domain.Language]string{
 		domain.Albanian:   "program bashkëpunimi me qytetin binjak",
 		domain.English:    "twin-city programme",
 	},
-	string(domain.KindCooperation): {
+	string(domain.KindCooperationInitiative): {
 		domain.Macedonian: "иницијатива за меѓународна соработка",
 		domain.Albanian:   "iniciativë për bashkëpunim ndërkombëtar",
 		domain.English:    "international cooperation initiative",

@@ -151,30 +151,30 @@ func (p *Notifications) Apply(ctx context.Context, tx *Tx, e domain.RecordedEven
 			queued_at, sent_at, updated_at, version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, '', '', '', '', ?, NULL, ?, ?)`,
 			id, ev.Kind, ev.CaseID, ev.RequestID, ev.Sector, ev.Level, ev.Step, ev.Recipient, date, ev.ResendOf,
-			domain.NotificationPending, up, up, rev)
+			domain.NotificationIsPending, up, up, rev)
 		if err == nil && p.dispatches(e.Created) {
 			err = p.Start(ctx, id)
 		}
 	case *domain.NotificationAttempted:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, attempts = ?, transport = ?, message_id = ?,
 			language = ?, recipients = ?, updated_at = ?, version = ? WHERE id = ?`,
-			domain.NotificationSending, ev.Attempt, ev.Transport, ev.MessageID, ev.Language,
+			domain.NotificationIsSending, ev.Attempt, ev.Transport, ev.MessageID, ev.Language,
 			strings.Join(ev.Recipients, ","), up, rev, id)
 	case *domain.NotificationSent:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = '', code = 0, sent_at = ?,
-			updated_at = ?, version = ? WHERE id = ?`, domain.NotificationDelivered, sqlTime(ev.At), up, rev, id)
+			updated_at = ?, version = ? WHERE id = ?`, domain.NotificationIsSent, sqlTime(ev.At), up, rev, id)
 	case *domain.NotificationAttemptFailed:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, updated_at = ?, version = ?
-			WHERE id = ?`, domain.NotificationPending, ev.Reason, up, rev, id)
+			WHERE id = ?`, domain.NotificationIsPending, ev.Reason, up, rev, id)
 	case *domain.NotificationFailed:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, code = ?, updated_at = ?,
-			version = ? WHERE id = ?`, domain.NotificationRejected, ev.Reason, ev.Code, up, rev, id)
+			version = ? WHERE id = ?`, domain.NotificationIsFailed, ev.Reason, ev.Code, up, rev, id)
 	case *domain.NotificationSkipped:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, updated_at = ?, version = ?
-			WHERE id = ?`, domain.NotificationNotSent, ev.Reason, up, rev, id)
+			WHERE id = ?`, domain.NotificationIsSkipped, ev.Reason, up, rev, id)
 	case *domain.NotificationUncertain:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, updated_at = ?, version = ?
-			WHERE id = ?`, domain.NotificationUnsure, ev.Reason, up, rev, id)
+			WHERE id = ?`, domain.NotificationIsUncertain, ev.Reason, up, rev, id)
 	default:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET version = ? WHERE id = ?`, rev, id)
 	}

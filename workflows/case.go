@@ -165,7 +165,7 @@ func (w *caseWorkflow) nextWake() (time.Time, string) {
 	if c.ClockRunning() && !c.Deadline.Suspended && !c.Overdue {
 		at, why = c.Deadline.DueAt, wakeDeadline
 	}
-	if c.Status == domain.StatusClarification && c.RespondBy != nil && c.ClarificationExpiredAt == nil {
+	if c.Status == domain.StatusClarificationRequested && c.RespondBy != nil && c.ClarificationExpiredAt == nil {
 		if at.IsZero() || c.RespondBy.Before(at) {
 			at, why = *c.RespondBy, wakeClarification
 		}

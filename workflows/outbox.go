@@ -79,8 +79,8 @@ func (s *OutboxService) Resend(ctx context.Context, r domain.ResendRequest) (dom
 		return domain.NotificationSummary{}, err
 	}
 	switch n.Status {
-	case domain.NotificationRejected, domain.NotificationUnsure:
-	case domain.NotificationDelivered:
+	case domain.NotificationIsFailed, domain.NotificationIsUncertain:
+	case domain.NotificationIsSent:
 		return domain.NotificationSummary{}, domain.Errorf(domain.ECONFLICT, "The notification was delivered; there is nothing to send again.")
 	default:
 		return domain.NotificationSummary{}, domain.Errorf(domain.ECONFLICT, "The notification is still being delivered.")

@@ -49,7 +49,7 @@ func TestOutboxResend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n.ID != domain.ResendID("ack", 1) || n.ResendOf != "ack" || n.Kind != domain.NotifyAcknowledgement || n.Status != domain.NotificationPending {
+		if n.ID != domain.ResendID("ack", 1) || n.ResendOf != "ack" || n.Kind != domain.NotifyAcknowledgement || n.Status != domain.NotificationIsPending {
 			t.Errorf("resent = %+v", n)
 		}
 		if len(notes) != 1 || notes[0].Contact == nil || notes[0].Contact.Email != "arta@example.org" || notes[0].CaseID != "c1" {
