@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/predmet/predmet/domain"
@@ -214,74 +213,9 @@ func (a *Activities) endDelivery(ctx context.Context, n *domain.Notification, e 
 	n.Apply(e)
 	if n.CaseBound() {
 		note := &domain.CaseNotificationFailed{NotificationID: n.ID, Kind: n.Kind, Status: n.Status, Recipient: recipient, Reason: n.LastError, At: time.Now().UTC()}
-		if err := a.NoteOnCase(ctx, NoteInput{CaseID: n.CaseID, Key: "undelivered/" + n.ID, Failed: note}); err != nil {
-			return DeliverResult{}, err
+		if err := a.notes().Record(ctx, NoteInput{CaseID: n.CaseID, Key: "undelivered/" + n.ID, Failed: note}); err != nil {
+			return DeliverResult{}, activityError(err)
 		}
 	}
 	return DeliverResult{Status: n.Status, Attempt: n.Attempts, Reason: n.LastError}, nil
-}
-
-// NoteInput is something to record on a case from outside it (see workflows.CaseNote).
-type NoteInput struct {
-	CaseID  string
-	Key     string
-	Failed  *domain.CaseNotificationFailed
-	Contact *domain.SubmitterContactCorrected
-}
-
-// caseNoteSignal is workflows.CaseNoteSignal: the activity signals the case workflow by name, since
-// workflows imports activities and not the other way round.
-const caseNoteSignal = "note"
-
-// caseWorkflowID is workflows.CaseWorkflowID.
-func caseWorkflowID(caseID string) string { return domain.CaseStream(caseID) }
-
-// NoteOnCase records a note on a case: through its workflow while it runs, so that the workflow stays
-// the one writer of its stream, and straight into the stream once it has ended. A note already recorded
-// (the same undelivered notification) is not recorded again.
-func (a *Activities) NoteOnCase(ctx context.Context, in NoteInput) error {
-	err := a.Signaler.SignalWorkflow(ctx, caseWorkflowID(in.CaseID), "", caseNoteSignal, in)
-	var notFound *serviceerror.NotFound
-	if err == nil {
-		return nil
-	} else if !errors.As(err, &notFound) {
-		return activityError(err)
-	}
-	// The case's workflow has ended: nobody else writes its stream, so append at its exact end.
-	var e domain.Event = in.Contact
-	if in.Failed != nil {
-		e = in.Failed
-	}
-	if e == nil || in.Key == "" {
-		return temporal.NewNonRetryableApplicationError("an empty note", ErrTypeInvalid, nil)
-	}
-	stream := domain.CaseStream(in.CaseID)
-	for range 5 {
-		events, err := a.Store.ReadStream(ctx, stream, domain.ReadStreamOptions{})
-		if err != nil {
-			return activityError(err)
-		}
-		c, err := domain.FoldCase(events)
-		if err != nil {
-			return activityError(err)
-		}
-		if in.Failed != nil {
-			for _, u := range c.Undelivered {
-				if u.NotificationID == in.Failed.NotificationID {
-					return nil
-				}
-			}
-		}
-		meta := domain.Metadata{CorrelationID: in.CaseID, CausationID: "note/" + in.Key, UserID: domain.SystemActor.UserID}
-		data, err := domain.EncodeEvents(stream, c.Version, meta, e)
-		if err != nil {
-			return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)
-		}
-		_, err = a.Store.Append(ctx, stream, domain.ExpectRevision(c.Version), data...)
-		var wrong *domain.WrongExpectedRevisionError
-		if !errors.As(err, &wrong) {
-			return activityError(err)
-		}
-	}
-	return activityError(domain.Errorf(domain.ECONFLICT, "The stream of case %s kept moving.", in.CaseID))
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/notify"
 	"github.com/predmet/predmet/projections"
+	"github.com/predmet/predmet/services"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -379,7 +380,7 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 	if err != nil {
 		return err
 	}
-	outbox := &workflows.OutboxService{Store: e.store, Notes: (&activities.Activities{Store: e.store, Signaler: e.client}).NoteOnCase}
+	outbox := &services.Outbox{Store: e.store, Notes: activities.CaseNotes{Signaler: e.client, Store: e.store}}
 	if e.cfg.SMTP.Host == "" {
 		if _, err := e.openMailer(); err != nil {
 			return err
@@ -390,12 +391,12 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 		return err
 	}
 	server := &intake.Server{
-		Briefings: &workflows.BriefingService{Client: e.client, Store: e.store, Location: loc},
+		Briefings: &services.Briefings{Client: e.client, Store: e.store, Location: loc},
 		Metrics:   metricsHandler(e.runner),
-		Cases: &workflows.Service{
+		Cases: &services.Cases{
 			Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies, HistoryLimit: e.cfg.HistoryLimit,
 		},
-		Clocks:   &workflows.ClockService{Client: e.client, Store: e.store},
+		Clocks:   &services.Clocks{Client: e.client, Store: e.store},
 		Policies: policies,
 		Staff:    staff,
 		Logger:   e.logger.Named("api"),

@@ -1,5 +1,6 @@
-// Package workflows holds predmet's Temporal workflows, the names clients use to reach them, and the
-// Temporal-backed implementation of domain.CaseService.
+// Package workflows holds predmet's Temporal workflows (what runs in Temporal), their worker and
+// schedules, and the names, IDs and update and signal types clients use to reach them. The application
+// services that call them are in package services.
 package workflows
 
 import (

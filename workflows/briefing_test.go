@@ -26,6 +26,7 @@ import (
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
 	"github.com/predmet/predmet/internal/zapadapter"
+	"github.com/predmet/predmet/services"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -284,7 +285,7 @@ func TestBriefingWorkflow(t *testing.T) {
 		if res.Skipped || res.Date.String() != "2026-10-23" || res.Stream != "briefing-2026-10-23" {
 			t.Fatalf("result %+v", res)
 		}
-		b, err := (&workflows.BriefingService{Store: store, Location: skopje, Now: func() time.Time { return at(23, 11, 0) }}).Latest(context.Background())
+		b, err := (&services.Briefings{Store: store, Location: skopje, Now: func() time.Time { return at(23, 11, 0) }}).Latest(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -423,7 +424,7 @@ func TestBriefingOnServer(t *testing.T) {
 	}
 
 	// A briefing on demand, and the same request again.
-	svc := &workflows.BriefingService{Client: c, Store: store, Location: skopje, Timeout: time.Minute}
+	svc := &services.Briefings{Client: c, Store: store, Location: skopje, Timeout: time.Minute}
 	supervisor := domain.Actor{UserID: "besa.hoxha", Roles: []domain.Role{domain.RoleSupervisor}}
 	started := time.Now()
 	b, err := svc.Generate(ctx, supervisor, "key-1")

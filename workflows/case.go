@@ -69,7 +69,7 @@ func (w *caseWorkflow) setup(ctx workflow.Context) error {
 	err := workflow.SetUpdateHandlerWithOptions(ctx, RegistrationUpdate, w.awaitRegistration, workflow.UpdateHandlerOptions{
 		Validator: func(ctx workflow.Context, requestHash string) error {
 			if requestHash != w.in.RequestHash {
-				return fmt.Errorf("the idempotency key was already used for a different request")
+				return updateError(domain.Errorf(domain.ECONFLICT, "The idempotency key was already used for a different request."))
 			}
 			return nil
 		},

@@ -184,6 +184,11 @@ func TestCaseWorkflow(t *testing.T) {
 		if rejected == nil {
 			t.Fatal("expected the registration update to be rejected")
 		}
+		// The client recovers the domain's reason from the rejection, by its code.
+		if de, ok := workflows.DomainError(rejected); !ok || de.Code != domain.ECONFLICT ||
+			de.Format != "The idempotency key was already used for a different request." {
+			t.Errorf("rejection %v carries %+v, want the domain's ECONFLICT", rejected, de)
+		}
 	})
 
 	t.Run("OK_ArchiveNumbersAreSequential", func(t *testing.T) {
