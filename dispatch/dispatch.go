@@ -214,6 +214,8 @@ func (d *Dispatcher) dispatch(ctx context.Context, e domain.RecordedEvent) error
 			d.logger().Error("Event not dispatched", zap.String("stream", e.Stream), zap.Uint64("revision", e.Revision),
 				zap.String("type", e.Type), zap.Error(p.err))
 			return nil
+		case ctx.Err() != nil:
+			return ctx.Err() // stopping: the event is dispatched again next time
 		}
 		d.logger().Warn("Dispatching an event failed; trying again", zap.String("stream", e.Stream),
 			zap.Uint64("revision", e.Revision), zap.Error(err), zap.Duration("in", wait))
