@@ -16,6 +16,8 @@ import (
 
 	"github.com/predmet/predmet/dispatch"
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/eventstore/kurrentdb"
+	"github.com/predmet/predmet/eventstore/kurrentdb/kurrentdbtest"
 	"github.com/predmet/predmet/eventstore/sqlite"
 )
 
@@ -199,9 +201,31 @@ func queuedOnce(tb testing.TB, store domain.EventStore, want int, ids ...string)
 	}
 }
 
+// stores open an empty log on each kind of event store the dispatcher runs on: the embedded SQLite
+// store, and KurrentDB through its adapter and the official client (against kurrentdbtest's double of
+// its gRPC API).
+var stores = map[string]func(tb testing.TB) domain.EventStore{
+	"SQLite": func(tb testing.TB) domain.EventStore { return MustOpenStore(tb) },
+	"KurrentDB": func(tb testing.TB) domain.EventStore {
+		tb.Helper()
+		s, err := kurrentdb.Open(kurrentdbtest.MustStart(tb).URL())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	},
+}
+
 func TestDispatcher(t *testing.T) {
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) { testDispatcher(t, open) })
+	}
+}
+
+func testDispatcher(t *testing.T, openStore func(tb testing.TB) domain.EventStore) {
 	t.Run("OK_QueuesWhatCaseEventsCallForAndStartsEveryDelivery", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		caseID, ack, assignment := registered(t, store)
 		// A notification queued elsewhere (a workflow's reminder) is started too.
 		reminder := domain.NotificationQueued{ID: uuid.NewString(), Kind: domain.NotifyReminder, CaseID: caseID, RequestID: "r1", Sector: "urbanism", Step: 1, At: time.Now()}
@@ -224,7 +248,7 @@ func TestDispatcher(t *testing.T) {
 	})
 
 	t.Run("OK_RestartFromCheckpointDispatchesNothingTwice", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		path := filepath.Join(t.TempDir(), "dispatch.db")
 		_, ack, assignment := registered(t, store)
 		first := &deliveries{}
@@ -245,7 +269,7 @@ func TestDispatcher(t *testing.T) {
 	})
 
 	t.Run("OK_CrashBetweenQueueAndCheckpointQueuesOnce", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		path := filepath.Join(t.TempDir(), "dispatch.db")
 		_, ack, assignment := registered(t, store)
 		crashed := &deliveries{}
@@ -265,7 +289,7 @@ func TestDispatcher(t *testing.T) {
 	})
 
 	t.Run("OK_UpgradeOnAnOldLogDispatchesNoHistory", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		path := filepath.Join(t.TempDir(), "dispatch.db")
 		registered(t, store)
 		registered(t, store)
@@ -294,15 +318,16 @@ func TestDispatcher(t *testing.T) {
 	})
 
 	t.Run("OK_FirstStartDispatchesTheLookback", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		_, oldAck, oldAssignment := registered(t, store)
 		all, err := store.ReadAll(context.Background(), domain.ReadAllOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		boundary := all[len(all)-1].Created
-		for !time.Now().After(boundary) {
-			// The events of the next case must be recorded after the boundary.
+		for !time.Now().After(boundary.Add(time.Microsecond)) {
+			// The events of the next case must be recorded after the boundary, also as KurrentDB
+			// records time (in ticks of 100 ns).
 		}
 		_, ack, assignment := registered(t, store)
 		// The first case is just older than the lookback, the second within it.
@@ -316,7 +341,7 @@ func TestDispatcher(t *testing.T) {
 	})
 
 	t.Run("OK_FreshLogDispatchedWhole", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		path := filepath.Join(t.TempDir(), "dispatch.db")
 		d := &deliveries{}
 		run(t, &dispatch.Dispatcher{Store: store, Deliveries: d, Checkpoints: MustOpenCheckpoints(t, path)})
@@ -326,7 +351,7 @@ func TestDispatcher(t *testing.T) {
 	})
 
 	t.Run("OK_RetriesAFailedStart", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := openStore(t)
 		_, ack, assignment := registered(t, store)
 		d := &flaky{deliveries: deliveries{}, failures: 2}
 		run(t, &dispatch.Dispatcher{Store: store, Deliveries: d, Checkpoints: MustOpenCheckpoints(t, filepath.Join(t.TempDir(), "dispatch.db"))})
