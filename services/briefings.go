@@ -51,9 +51,9 @@ func (s *Briefings) ForDate(ctx context.Context, d domain.Date) (domain.Briefing
 	return briefings[len(briefings)-1], nil
 }
 
-// Generate implements domain.BriefingService. It starts BriefingWorkflow under an ID derived from the
-// actor and requestID, so that a retry with the same idempotency key waits for the same run (or, once it
-// has finished, reads its briefing) instead of composing another.
+// Generate implements domain.BriefingService. It starts workflows.BriefingWorkflow under an ID derived
+// from the actor and requestID, so that a retry with the same idempotency key waits for the same run (or,
+// once it has finished, reads its briefing) instead of composing another.
 func (s *Briefings) Generate(ctx context.Context, actor domain.Actor, requestID string) (domain.Briefing, error) {
 	if err := actor.RequireRole(domain.BriefingRoles...); err != nil {
 		return domain.Briefing{}, err

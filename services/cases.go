@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -233,7 +232,7 @@ func (s *Cases) actedAlready(ctx context.Context, caseID, updateID string) (bool
 		return false, err
 	}
 	for i := len(events) - 1; i >= 0; i-- {
-		if strings.Contains(domain.DecodeMetadata(events[i]).CausationID, "#"+updateID+"@") {
+		if workflows.CausedByUpdate(domain.DecodeMetadata(events[i]).CausationID, updateID) {
 			return true, nil
 		}
 	}

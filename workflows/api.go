@@ -4,6 +4,7 @@
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -62,6 +63,13 @@ type Registration struct {
 	ArchiveNumber domain.ArchiveNumber
 	Deadline      domain.Deadline
 	Version       uint64
+}
+
+// CausedByUpdate reports whether an event the case workflow recorded was caused by the update with the
+// given ID: the workflow writes the ID of the ActionUpdate that acted into the causation ID of the
+// events it appends (domain.Metadata.CausationID, "<workflow ID>/<action>#<update ID>@<version>").
+func CausedByUpdate(causationID, updateID string) bool {
+	return strings.Contains(causationID, "#"+updateID+"@")
 }
 
 // ActionUpdate is the update through which staff act on a case. Its argument is a domain.ActionRequest;

@@ -276,7 +276,7 @@ func (w *caseWorkflow) act(ctx workflow.Context, req domain.ActionRequest) (Acti
 		return ActionResult{}, updateError(err)
 	}
 	// The update's ID goes into the events' causation, so that a retry of the same action that reaches the
-	// case after it continued as new (or ended) finds it done (see Service.Act).
+	// case after it continued as new (or ended) finds it done (see CausedByUpdate and services.Cases.Act).
 	cause := string(req.Action)
 	if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
 		cause += "#" + info.ID
