@@ -47,10 +47,8 @@ type Engine struct {
 	runner   *projections.Runner
 	cases    *projections.Casework
 	outbox   *projections.Notifications
-	// checkpoints keeps the dispatcher's place in the log (worker role).
-	checkpoints *dispatch.FileCheckpoints
-	mailbox     *notify.Outbox // the messages, when no mail server is configured
-	dir         *directory.Holder
+	mailbox  *notify.Outbox // the messages, when no mail server is configured
+	dir      *directory.Holder
 	// stopWatch stops watching the directory's file.
 	stopWatch context.CancelFunc
 	http      *http.Server
@@ -61,6 +59,9 @@ type Engine struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// checkpoints keeps the dispatcher's place in the log (worker role).
+	checkpoints *dispatch.FileCheckpoints
 }
 
 // Start opens every adapter the config names and starts its roles. It returns once the API (if any)
