@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/predmet/predmet/domain"
@@ -74,7 +73,7 @@ func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResul
 		switch {
 		case n.Done():
 			return DeliverResult{Status: n.Status, Attempt: n.Attempts, Reason: n.LastError}, nil
-		case n.Status == domain.NotificationSending:
+		case n.Status == domain.NotificationIsSending:
 			reason := "An earlier attempt handed the message over, or was about to, and its outcome was not recorded; it is not sent again."
 			return a.endDelivery(ctx, n, &domain.NotificationUncertain{ID: n.ID, Attempt: n.Attempts, At: now, Reason: reason}, "")
 		}
@@ -85,7 +84,7 @@ func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResul
 			if err := a.appendNotification(ctx, n, skipped); err != nil {
 				return DeliverResult{}, activityError(err)
 			}
-			return DeliverResult{Status: domain.NotificationNotSent, Reason: skipped.Reason}, nil
+			return DeliverResult{Status: domain.NotificationIsSkipped, Reason: skipped.Reason}, nil
 		} else if code := domain.ErrorCode(err); code == domain.EINVALID || code == domain.ENOTFOUND {
 			return a.endDelivery(ctx, n, &domain.NotificationFailed{ID: n.ID, Attempt: n.Attempts, At: now, Reason: domain.ErrorMessage(err)}, "")
 		} else if err != nil {
@@ -153,7 +152,7 @@ func (a *Activities) GiveUp(ctx context.Context, in GiveUpInput) (DeliverResult,
 		return DeliverResult{Status: n.Status, Attempt: n.Attempts, Reason: n.LastError}, nil
 	}
 	now := time.Now().UTC()
-	if n.Status == domain.NotificationSending {
+	if n.Status == domain.NotificationIsSending {
 		return a.endDelivery(ctx, n, &domain.NotificationUncertain{ID: n.ID, Attempt: n.Attempts, At: now, Reason: in.Reason}, "")
 	}
 	return a.endDelivery(ctx, n, &domain.NotificationFailed{ID: n.ID, Attempt: n.Attempts, At: now, Reason: in.Reason}, "")
@@ -191,7 +190,7 @@ func (a *Activities) recordSent(ctx context.Context, n *domain.Notification, sen
 	for {
 		err := a.appendNotification(ctx, n, sent)
 		if err == nil {
-			return DeliverResult{Status: domain.NotificationDelivered, Attempt: sent.Attempt}, nil
+			return DeliverResult{Status: domain.NotificationIsSent, Attempt: sent.Attempt}, nil
 		}
 		if errors.Is(err, errRaced) || time.Now().After(deadline) || ctx.Err() != nil {
 			return DeliverResult{}, activityError(fmt.Errorf("the message was accepted but not recorded: %w", err))
@@ -214,74 +213,9 @@ func (a *Activities) endDelivery(ctx context.Context, n *domain.Notification, e 
 	n.Apply(e)
 	if n.CaseBound() {
 		note := &domain.CaseNotificationFailed{NotificationID: n.ID, Kind: n.Kind, Status: n.Status, Recipient: recipient, Reason: n.LastError, At: time.Now().UTC()}
-		if err := a.NoteOnCase(ctx, NoteInput{CaseID: n.CaseID, Key: "undelivered/" + n.ID, Failed: note}); err != nil {
-			return DeliverResult{}, err
+		if err := a.notes().Record(ctx, NoteInput{CaseID: n.CaseID, Key: "undelivered/" + n.ID, Failed: note}); err != nil {
+			return DeliverResult{}, activityError(err)
 		}
 	}
 	return DeliverResult{Status: n.Status, Attempt: n.Attempts, Reason: n.LastError}, nil
-}
-
-// NoteInput is something to record on a case from outside it (see workflows.CaseNote).
-type NoteInput struct {
-	CaseID  string
-	Key     string
-	Failed  *domain.CaseNotificationFailed
-	Contact *domain.SubmitterContactCorrected
-}
-
-// caseNoteSignal is workflows.CaseNoteSignal: the activity signals the case workflow by name, since
-// workflows imports activities and not the other way round.
-const caseNoteSignal = "note"
-
-// caseWorkflowID is workflows.CaseWorkflowID.
-func caseWorkflowID(caseID string) string { return domain.CaseStream(caseID) }
-
-// NoteOnCase records a note on a case: through its workflow while it runs, so that the workflow stays
-// the one writer of its stream, and straight into the stream once it has ended. A note already recorded
-// (the same undelivered notification) is not recorded again.
-func (a *Activities) NoteOnCase(ctx context.Context, in NoteInput) error {
-	err := a.Signaler.SignalWorkflow(ctx, caseWorkflowID(in.CaseID), "", caseNoteSignal, in)
-	var notFound *serviceerror.NotFound
-	if err == nil {
-		return nil
-	} else if !errors.As(err, &notFound) {
-		return activityError(err)
-	}
-	// The case's workflow has ended: nobody else writes its stream, so append at its exact end.
-	var e domain.Event = in.Contact
-	if in.Failed != nil {
-		e = in.Failed
-	}
-	if e == nil || in.Key == "" {
-		return temporal.NewNonRetryableApplicationError("an empty note", ErrTypeInvalid, nil)
-	}
-	stream := domain.CaseStream(in.CaseID)
-	for range 5 {
-		events, err := a.Store.ReadStream(ctx, stream, domain.ReadStreamOptions{})
-		if err != nil {
-			return activityError(err)
-		}
-		c, err := domain.FoldCase(events)
-		if err != nil {
-			return activityError(err)
-		}
-		if in.Failed != nil {
-			for _, u := range c.Undelivered {
-				if u.NotificationID == in.Failed.NotificationID {
-					return nil
-				}
-			}
-		}
-		meta := domain.Metadata{CorrelationID: in.CaseID, CausationID: "note/" + in.Key, UserID: domain.SystemActor.UserID}
-		data, err := domain.EncodeEvents(stream, c.Version, meta, e)
-		if err != nil {
-			return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalid, err)
-		}
-		_, err = a.Store.Append(ctx, stream, domain.ExpectRevision(c.Version), data...)
-		var wrong *domain.WrongExpectedRevisionError
-		if !errors.As(err, &wrong) {
-			return activityError(err)
-		}
-	}
-	return activityError(domain.Errorf(domain.ECONFLICT, "The stream of case %s kept moving.", in.CaseID))
 }

@@ -203,7 +203,7 @@ func TestDeliver(t *testing.T) {
 		d.queue(t, n)
 		for range 3 { // a retried activity or a second delivery workflow sends nothing more
 			res, err := d.deliver(n.ID)
-			if err != nil || res.Status != domain.NotificationDelivered || res.Attempt != 1 {
+			if err != nil || res.Status != domain.NotificationIsSent || res.Attempt != 1 {
 				t.Fatalf("Deliver = %+v, %v", res, err)
 			}
 		}
@@ -237,7 +237,7 @@ func TestDeliver(t *testing.T) {
 		n := acknowledgement("c2")
 		d.queue(t, n)
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationDelivered {
+		if err != nil || res.Status != domain.NotificationIsSent {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
 		got := d.server.Received()
@@ -261,7 +261,7 @@ func TestDeliver(t *testing.T) {
 		n := acknowledgement("c3")
 		d.queue(t, n)
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationRejected {
+		if err != nil || res.Status != domain.NotificationIsFailed {
 			t.Fatalf("Deliver = %+v, %v; want failed", res, err)
 		}
 		if len(d.server.Received()) != 0 {
@@ -280,7 +280,7 @@ func TestDeliver(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(c.Undelivered) != 1 || c.Undelivered[0].NotificationID != n.ID || c.Undelivered[0].Status != domain.NotificationRejected ||
+		if len(c.Undelivered) != 1 || c.Undelivered[0].NotificationID != n.ID || c.Undelivered[0].Status != domain.NotificationIsFailed ||
 			c.Undelivered[0].Recipient != "submitter" || strings.Contains(c.Undelivered[0].Reason, "nobody@example.org") {
 			t.Errorf("undelivered = %+v, want the failed acknowledgement to the submitter, without the address", c.Undelivered)
 		}
@@ -293,7 +293,7 @@ func TestDeliver(t *testing.T) {
 		n := acknowledgement("c4")
 		d.queue(t, n)
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationNotSent || res.Reason != "The submitter left no e-mail address." {
+		if err != nil || res.Status != domain.NotificationIsSkipped || res.Reason != "The submitter left no e-mail address." {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
 		equalTypes(t, d.types(t, domain.NotificationStream(n.ID)), "NotificationQueued", "NotificationSkipped")
@@ -310,7 +310,7 @@ func TestDeliver(t *testing.T) {
 		n.Sector = "no-such-sector"
 		d.queue(t, n)
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationRejected {
+		if err != nil || res.Status != domain.NotificationIsFailed {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
 		equalTypes(t, d.types(t, domain.NotificationStream(n.ID)), "NotificationQueued", "NotificationFailed")
@@ -327,7 +327,7 @@ func TestDeliver(t *testing.T) {
 		d.queue(t, n)
 		for range 2 {
 			res, err := d.deliver(n.ID)
-			if err != nil || res.Status != domain.NotificationUnsure {
+			if err != nil || res.Status != domain.NotificationIsUncertain {
 				t.Fatalf("Deliver = %+v, %v; want uncertain", res, err)
 			}
 		}
@@ -347,7 +347,7 @@ func TestDeliver(t *testing.T) {
 		}
 		// The retry finds the attempt without its outcome: it does not send a second copy.
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationUnsure {
+		if err != nil || res.Status != domain.NotificationIsUncertain {
 			t.Fatalf("retry = %+v, %v; want uncertain", res, err)
 		}
 		if got := len(d.server.Received()); got != 1 {
@@ -367,7 +367,7 @@ func TestDeliver(t *testing.T) {
 		equalTypes(t, d.types(t, domain.NotificationStream(n.ID)), "NotificationQueued", "NotificationAttempted", "NotificationAttemptFailed")
 		d.server.SetDataReply(nil) // the server recovers
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationDelivered || res.Attempt != 2 {
+		if err != nil || res.Status != domain.NotificationIsSent || res.Attempt != 2 {
 			t.Fatalf("retry = %+v, %v", res, err)
 		}
 		if got := len(d.server.Received()); got != 1 {
@@ -384,7 +384,7 @@ func TestDeliver(t *testing.T) {
 			Sector: "finance", Date: domain.Date{Year: 2026, Month: 11, Day: 23}, At: time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)}
 		d.queue(t, n)
 		res, err := d.deliver(n.ID)
-		if err != nil || res.Status != domain.NotificationDelivered {
+		if err != nil || res.Status != domain.NotificationIsSent {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
 		head, _ := d.org.HeadOf("finance")
@@ -411,7 +411,7 @@ func TestDeliver(t *testing.T) {
 		}
 		n := domain.NotificationQueued{ID: domain.BriefingNotificationID(day, 0), Kind: domain.NotifyBriefing, Date: day, Level: domain.LevelCabinet, At: b.ComposedAt}
 		d.queue(t, n)
-		if res, err := d.deliver(n.ID); err != nil || res.Status != domain.NotificationDelivered {
+		if res, err := d.deliver(n.ID); err != nil || res.Status != domain.NotificationIsSent {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
 		got := d.server.Received()
@@ -431,7 +431,7 @@ func TestDeliver(t *testing.T) {
 		n := reminder("c10")
 		n.ID, n.Sector, n.Level = domain.NotificationID("c10", "r2", 0, domain.NotifyReminder, 1), "", domain.LevelOfficer
 		d.queue(t, n)
-		if res, err := d.deliver(n.ID); err != nil || res.Status != domain.NotificationDelivered {
+		if res, err := d.deliver(n.ID); err != nil || res.Status != domain.NotificationIsSent {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
 		officer, err := d.org.Officer("ana.petrovska")

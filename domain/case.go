@@ -19,12 +19,15 @@ const (
 	ChannelEmail   Channel = "email"
 	ChannelPhone   Channel = "phone"
 	ChannelCounter Channel = "counter"
-	ChannelWebForm Channel = "web"
+	ChannelWeb     Channel = "web"
 	ChannelPortal  Channel = "portal" // the national e-services portal
 )
 
+// ChannelWebForm is the former name of ChannelWeb, kept while other branches still use it.
+const ChannelWebForm = ChannelWeb
+
 // Channels lists every valid channel.
-var Channels = []Channel{ChannelLetter, ChannelEmail, ChannelPhone, ChannelCounter, ChannelWebForm, ChannelPortal}
+var Channels = []Channel{ChannelLetter, ChannelEmail, ChannelPhone, ChannelCounter, ChannelWeb, ChannelPortal}
 
 // Language is a language in which the municipality answers (ISO 639-1).
 type Language string

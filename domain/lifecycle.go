@@ -12,22 +12,30 @@ type Status string
 
 // Case statuses. Which of them a kind passes through is its policy's Steps.
 const (
-	StatusReceived        Status = "received"                // recorded, not yet numbered in the register
-	StatusRegistered      Status = "registered"              // numbered in the register; its clock runs
-	StatusClarification   Status = "clarification_requested" // the requester was asked to complete the request; the clock stands still
-	StatusAssigned        Status = "assigned"                // an officer owns it, a sector is responsible
-	StatusWaitingForInput Status = "waiting_for_input"       // waiting for a sector's answer to a request for input
-	StatusDrafted         Status = "answer_drafted"          // the answer (or the content) is drafted
-	StatusApproved        Status = "answer_approved"         // the head of department approved the draft
-	StatusAnswered        Status = "answered"                // the answer went out with the next sub-number
-	StatusAnsweredInPart  Status = "answered_in_part"        // public information: granted in part
-	StatusRefused         Status = "refused"                 // public information: refused by decision
-	StatusPublished       Status = "published"               // website content: on the site
-	StatusClosed          Status = "closed"                  // done after its answer (or a programme ended)
-	StatusForwarded       Status = "forwarded"               // sent to the competent body, the submitter told
-	StatusWithdrawn       Status = "withdrawn"               // withdrawn by the submitter
-	StatusRejected        Status = "rejected"                // rejected as inadmissible
-	StatusMerged          Status = "merged"                  // merged into a duplicate case
+	StatusReceived               Status = "received"                // recorded, not yet numbered in the register
+	StatusRegistered             Status = "registered"              // numbered in the register; its clock runs
+	StatusClarificationRequested Status = "clarification_requested" // the requester was asked to complete the request; the clock stands still
+	StatusAssigned               Status = "assigned"                // an officer owns it, a sector is responsible
+	StatusWaitingForInput        Status = "waiting_for_input"       // waiting for a sector's answer to a request for input
+	StatusAnswerDrafted          Status = "answer_drafted"          // the answer (or the content) is drafted
+	StatusAnswerApproved         Status = "answer_approved"         // the head of department approved the draft
+	StatusAnswered               Status = "answered"                // the answer went out with the next sub-number
+	StatusAnsweredInPart         Status = "answered_in_part"        // public information: granted in part
+	StatusRefused                Status = "refused"                 // public information: refused by decision
+	StatusPublished              Status = "published"               // website content: on the site
+	StatusClosed                 Status = "closed"                  // done after its answer (or a programme ended)
+	StatusForwarded              Status = "forwarded"               // sent to the competent body, the submitter told
+	StatusWithdrawn              Status = "withdrawn"               // withdrawn by the submitter
+	StatusRejected               Status = "rejected"                // rejected as inadmissible
+	StatusMerged                 Status = "merged"                  // merged into a duplicate case
+)
+
+// Former names of statuses, kept while other branches still use them; replace them with
+// gofmt -r 'StatusDrafted -> StatusAnswerDrafted' (and likewise) and delete them.
+const (
+	StatusClarification = StatusClarificationRequested // former name of StatusClarificationRequested
+	StatusDrafted       = StatusAnswerDrafted          // former name of StatusAnswerDrafted
+	StatusApproved      = StatusAnswerApproved         // former name of StatusAnswerApproved
 )
 
 // Statuses lists every status.

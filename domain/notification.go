@@ -37,12 +37,12 @@ type NotificationStatus string
 
 // Delivery statuses.
 const (
-	NotificationPending   NotificationStatus = "pending"   // queued, or retrying after a temporary failure
-	NotificationSending   NotificationStatus = "sending"   // an attempt is recorded without its outcome
-	NotificationDelivered NotificationStatus = "sent"      // the mail server (or the outbox) accepted it
-	NotificationRejected  NotificationStatus = "failed"    // permanently refused: staff must act
-	NotificationUnsure    NotificationStatus = "uncertain" // an attempt's outcome was lost; not sent again
-	NotificationNotSent   NotificationStatus = "skipped"   // no e-mail to send: the submitter gave no address
+	NotificationIsPending   NotificationStatus = "pending"   // queued, or retrying after a temporary failure
+	NotificationIsSending   NotificationStatus = "sending"   // an attempt is recorded without its outcome
+	NotificationIsSent      NotificationStatus = "sent"      // the mail server (or the outbox) accepted it
+	NotificationIsFailed    NotificationStatus = "failed"    // permanently refused: staff must act
+	NotificationIsUncertain NotificationStatus = "uncertain" // an attempt's outcome was lost; not sent again
+	NotificationIsSkipped   NotificationStatus = "skipped"   // no e-mail to send: the submitter gave no address
 )
 
 // NotificationAttempted records that a sender is about to hand the message over: written before the
@@ -161,26 +161,26 @@ func (n *Notification) Apply(e Event) {
 	n.Version++
 	switch e := e.(type) {
 	case *NotificationQueued:
-		n.NotificationQueued, n.Status = *e, NotificationPending
+		n.NotificationQueued, n.Status = *e, NotificationIsPending
 	case *NotificationAttempted:
-		n.Status, n.Attempts, n.Transport, n.MessageID = NotificationSending, e.Attempt, e.Transport, e.MessageID
+		n.Status, n.Attempts, n.Transport, n.MessageID = NotificationIsSending, e.Attempt, e.Transport, e.MessageID
 	case *NotificationSent:
-		n.Status, n.SentAt, n.LastError, n.Code = NotificationDelivered, e.At, "", 0
+		n.Status, n.SentAt, n.LastError, n.Code = NotificationIsSent, e.At, "", 0
 	case *NotificationAttemptFailed:
-		n.Status, n.LastError = NotificationPending, e.Reason
+		n.Status, n.LastError = NotificationIsPending, e.Reason
 	case *NotificationFailed:
-		n.Status, n.LastError, n.Code = NotificationRejected, e.Reason, e.Code
+		n.Status, n.LastError, n.Code = NotificationIsFailed, e.Reason, e.Code
 	case *NotificationUncertain:
-		n.Status, n.LastError = NotificationUnsure, e.Reason
+		n.Status, n.LastError = NotificationIsUncertain, e.Reason
 	case *NotificationSkipped:
-		n.Status, n.LastError = NotificationNotSent, e.Reason
+		n.Status, n.LastError = NotificationIsSkipped, e.Reason
 	}
 }
 
 // Done reports whether the delivery reached an outcome that no sender changes by itself.
 func (n *Notification) Done() bool {
 	switch n.Status {
-	case NotificationDelivered, NotificationRejected, NotificationUnsure, NotificationNotSent:
+	case NotificationIsSent, NotificationIsFailed, NotificationIsUncertain, NotificationIsSkipped:
 		return true
 	}
 	return false

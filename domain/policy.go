@@ -87,20 +87,23 @@ type Policy struct {
 
 // The case kinds.
 const (
-	KindPetition           CaseKind = "petition"               // a citizen's petition (претставка)
-	KindProposal           CaseKind = "proposal"               // a citizen's proposal (предлог)
-	KindPublicInformation  CaseKind = "public_information"     // a request for free access to public information
-	KindCitizenQuestion    CaseKind = "citizen_question"       // a citizen's question
-	KindMediaQuery         CaseKind = "media_query"            // a journalist's question
-	KindTwinCityProgramme  CaseKind = "twin_city_programme"    // a twin-city cooperation programme
-	KindCooperation        CaseKind = "cooperation_initiative" // an initiative with an international organisation, donor or the diaspora
-	KindWebsitePublication CaseKind = "website_publication"    // content for the municipality's website
+	KindPetition              CaseKind = "petition"               // a citizen's petition (претставка)
+	KindProposal              CaseKind = "proposal"               // a citizen's proposal (предлог)
+	KindPublicInformation     CaseKind = "public_information"     // a request for free access to public information
+	KindCitizenQuestion       CaseKind = "citizen_question"       // a citizen's question
+	KindMediaQuery            CaseKind = "media_query"            // a journalist's question
+	KindTwinCityProgramme     CaseKind = "twin_city_programme"    // a twin-city cooperation programme
+	KindCooperationInitiative CaseKind = "cooperation_initiative" // an initiative with an international organisation, donor or the diaspora
+	KindWebsitePublication    CaseKind = "website_publication"    // content for the municipality's website
 )
+
+// KindCooperation is the former name of KindCooperationInitiative, kept while other branches still use it.
+const KindCooperation = KindCooperationInitiative
 
 // CaseKinds lists every kind, in the order the README's table shows them.
 var CaseKinds = []CaseKind{
 	KindPetition, KindProposal, KindPublicInformation, KindCitizenQuestion, KindMediaQuery,
-	KindTwinCityProgramme, KindCooperation, KindWebsitePublication,
+	KindTwinCityProgramme, KindCooperationInitiative, KindWebsitePublication,
 }
 
 // Policies are the policies of every kind.
@@ -108,7 +111,7 @@ type Policies map[CaseKind]Policy
 
 // DefaultPolicies returns the policies set by law or common practice (see DOMAIN.md).
 func DefaultPolicies() Policies {
-	answerSteps := []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved, StatusAnswered, StatusClosed}
+	answerSteps := []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved, StatusAnswered, StatusClosed}
 	endings := []Status{StatusForwarded, StatusWithdrawn, StatusRejected, StatusMerged}
 	days := Clock{Length: 5, Unit: WorkingDays}
 	sectorRequests := RequestPolicy{
@@ -151,15 +154,15 @@ func DefaultPolicies() Policies {
 	// Law on Free Access to Public Information (2019), art. 21: 20 days; the requester has 3 days to
 	// complete an incomplete request; an extension to 30 days in total is reported but unconfirmed.
 	info := answer(KindPublicInformation, Clock{Length: 20, Unit: CalendarDays})
-	info.Steps = []Status{StatusReceived, StatusRegistered, StatusClarification, StatusAssigned, StatusWaitingForInput,
-		StatusDrafted, StatusApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusClosed}
+	info.Steps = []Status{StatusReceived, StatusRegistered, StatusClarificationRequested, StatusAssigned, StatusWaitingForInput,
+		StatusAnswerDrafted, StatusAnswerApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusClosed}
 	info.MaxExtension = Clock{Length: 10, Unit: CalendarDays}
 	info.Clarification = Clock{Length: 3, Unit: CalendarDays}
 	info.Requests.Clock = Clock{Length: 3, Unit: WorkingDays}
 
 	// A journalist waits hours, not days ("Систем 48" answers within 48 hours).
 	media := answer(KindMediaQuery, Clock{Length: 48, Unit: Hours})
-	media.Steps = []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusAnswered, StatusClosed}
+	media.Steps = []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswered, StatusClosed}
 	media.Requests = RequestPolicy{
 		Clock:     Clock{Length: 4, Unit: Hours},
 		Reminders: []Clock{{Length: 1, Unit: Hours}},
@@ -172,19 +175,19 @@ func DefaultPolicies() Policies {
 	}
 
 	web := answer(KindWebsitePublication, Clock{Length: 3, Unit: WorkingDays})
-	web.Steps = []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved, StatusPublished, StatusClosed}
+	web.Steps = []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved, StatusPublished, StatusClosed}
 	web.Endings = []Status{StatusWithdrawn, StatusRejected, StatusMerged}
 
 	return Policies{
 		// Law on Local Self-Government: a reasoned answer within 60 days of receipt.
-		KindPetition:           answer(KindPetition, Clock{Length: 60, Unit: CalendarDays}),
-		KindProposal:           answer(KindProposal, Clock{Length: 60, Unit: CalendarDays}),
-		KindPublicInformation:  info,
-		KindCitizenQuestion:    answer(KindCitizenQuestion, Clock{Length: 15, Unit: WorkingDays}),
-		KindMediaQuery:         media,
-		KindTwinCityProgramme:  programme(KindTwinCityProgramme),
-		KindCooperation:        programme(KindCooperation),
-		KindWebsitePublication: web,
+		KindPetition:              answer(KindPetition, Clock{Length: 60, Unit: CalendarDays}),
+		KindProposal:              answer(KindProposal, Clock{Length: 60, Unit: CalendarDays}),
+		KindPublicInformation:     info,
+		KindCitizenQuestion:       answer(KindCitizenQuestion, Clock{Length: 15, Unit: WorkingDays}),
+		KindMediaQuery:            media,
+		KindTwinCityProgramme:     programme(KindTwinCityProgramme),
+		KindCooperationInitiative: programme(KindCooperationInitiative),
+		KindWebsitePublication:    web,
 	}
 }
 
@@ -218,8 +221,8 @@ func (p Policy) Validate() error {
 	if programme := (&Case{Kind: p.Kind}).Programme(); p.Programme != programme {
 		return bad("programme", "must be %t: whether a kind is a programme is fixed by the kind", programme)
 	}
-	if !p.Programme && !slices.Contains(p.Steps, StatusDrafted) {
-		return bad("steps", "a kind that answers needs the step %q", StatusDrafted)
+	if !p.Programme && !slices.Contains(p.Steps, StatusAnswerDrafted) {
+		return bad("steps", "a kind that answers needs the step %q", StatusAnswerDrafted)
 	}
 	if !p.Programme && !slices.ContainsFunc(p.Steps, isAnswered) {
 		return bad("steps", "a kind that answers needs one of the steps %s, %s, %s or %s", StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished)
@@ -251,11 +254,11 @@ func (p Policy) Validate() error {
 	if p.Clarification != (Clock{}) {
 		if err := p.Clarification.Validate(); err != nil {
 			return bad("clarification", "%s", ErrorMessage(err))
-		} else if !slices.Contains(p.Steps, StatusClarification) {
-			return bad("clarification", "a clarification time needs the step %q", StatusClarification)
+		} else if !slices.Contains(p.Steps, StatusClarificationRequested) {
+			return bad("clarification", "a clarification time needs the step %q", StatusClarificationRequested)
 		}
-	} else if slices.Contains(p.Steps, StatusClarification) {
-		return bad("clarification", "the step %q needs a clarification time", StatusClarification)
+	} else if slices.Contains(p.Steps, StatusClarificationRequested) {
+		return bad("clarification", "the step %q needs a clarification time", StatusClarificationRequested)
 	}
 	if err := p.Requests.Clock.Validate(); err != nil {
 		return bad("requests.clock", "%s", ErrorMessage(err))

@@ -49,7 +49,7 @@ func TestDefaultPolicies(t *testing.T) {
 		{domain.KindCitizenQuestion, "15wd", "", "", "5wd", false},
 		{domain.KindMediaQuery, "48h", "", "", "4h", false},
 		{domain.KindTwinCityProgramme, "", "", "", "10wd", true},
-		{domain.KindCooperation, "", "", "", "10wd", true},
+		{domain.KindCooperationInitiative, "", "", "", "10wd", true},
 		{domain.KindWebsitePublication, "3wd", "", "", "5wd", false},
 	} {
 		t.Run("OK/"+string(tt.kind), func(t *testing.T) {
@@ -127,7 +127,7 @@ func TestLoadPolicies(t *testing.T) {
 		if r := ps[domain.KindTwinCityProgramme].YearlyReport; r == nil || r.Month != time.February || r.Day != 15 {
 			t.Errorf("yearly report = %+v", r)
 		}
-		if r := ps[domain.KindCooperation].YearlyReport; r == nil || r.Month != time.January || r.Day != 31 {
+		if r := ps[domain.KindCooperationInitiative].YearlyReport; r == nil || r.Month != time.January || r.Day != 31 {
 			t.Errorf("cooperation's yearly report = %+v, want the default", r)
 		}
 	})
@@ -157,7 +157,7 @@ func TestLoadPolicies(t *testing.T) {
 				t.Errorf("%s changed with the petition: %+v", k, ps[k])
 			}
 		}
-		if ps[domain.KindPetition].HasStep(domain.StatusApproved) {
+		if ps[domain.KindPetition].HasStep(domain.StatusAnswerApproved) {
 			t.Error("the petition kept the approval step")
 		}
 	})
@@ -290,7 +290,7 @@ func TestLoadPolicies(t *testing.T) {
 				t.Errorf("%s: requests %+v, want reminders and a ladder to watch", k, p.Requests)
 			}
 		}
-		if p := ps[domain.KindPublicInformation]; !p.HasStep(domain.StatusClarification) || p.MaxExtension == (domain.Clock{}) {
+		if p := ps[domain.KindPublicInformation]; !p.HasStep(domain.StatusClarificationRequested) || p.MaxExtension == (domain.Clock{}) {
 			t.Errorf("public information = %+v, want its clarification and extension kept", p)
 		}
 	})

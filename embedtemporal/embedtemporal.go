@@ -19,6 +19,8 @@ import (
 	"go.temporal.io/server/temporal"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/predmet/predmet/internal/zapadapter"
 )
 
 // Defaults applied by Start to the zero fields of Options.
@@ -153,7 +155,7 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 	}
 
 	logs := &logGate{min: opts.LogLevel}
-	zl := opts.Logger.Named("temporal")
+	zl := logs.gated(opts.Logger.Named("temporal"))
 	frontendAddr := net.JoinHostPort(dialHost(opts.IP), strconv.Itoa(frontendPort))
 	serverOpts, err := serverOptions(serverSpec{
 		ip:           opts.IP,
@@ -161,7 +163,7 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 		frontendAddr: frontendAddr,
 		internal:     internal,
 		sql:          sqlCfg,
-		logger:       newServerLogger(zl, logs),
+		logger:       newServerLogger(zl),
 	})
 	if err != nil {
 		return nil, err
@@ -192,7 +194,7 @@ func start(ctx context.Context, opts Options) (*Server, error) {
 			return fail(err)
 		}
 	}
-	c, err := dialFrontend(ctx, frontendAddr, opts.Namespace, newSDKLogger(zl.Named("client"), logs))
+	c, err := dialFrontend(ctx, frontendAddr, opts.Namespace, zapadapter.New(zl.Named("client")))
 	if err != nil {
 		return fail(err)
 	}

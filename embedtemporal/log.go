@@ -5,15 +5,14 @@ import (
 	"strings"
 	"sync/atomic"
 
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
-// logGate decides which of the server's logs reach the zap logger; it is shared by the server's
-// and the SDK client's adapters.
+// logGate decides which of the server's logs reach the zap logger. It wraps the logger's core once
+// (gated), so that the server's adapter and the SDK client's see the same gate.
 type logGate struct {
 	min zapcore.LevelEnabler
 	// quiet passes only errors; it is set while the server stops.
@@ -27,13 +26,39 @@ func (g *logGate) enabled(lvl zapcore.Level) bool {
 	return g.min.Enabled(lvl)
 }
 
+// gated returns zl with its entries passed through the gate.
+func (g *logGate) gated(zl *zap.Logger) *zap.Logger {
+	return zl.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return gatedCore{Core: c, gate: g} }))
+}
+
+// gatedCore is a zapcore.Core that drops the entries its gate does not let through.
+type gatedCore struct {
+	zapcore.Core
+	gate *logGate
+}
+
+// Enabled implements zapcore.LevelEnabler.
+func (c gatedCore) Enabled(lvl zapcore.Level) bool { return c.gate.enabled(lvl) && c.Core.Enabled(lvl) }
+
+// With implements zapcore.Core.
+func (c gatedCore) With(fields []zapcore.Field) zapcore.Core {
+	return gatedCore{Core: c.Core.With(fields), gate: c.gate}
+}
+
+// Check implements zapcore.Core.
+func (c gatedCore) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if !c.gate.enabled(e.Level) {
+		return ce
+	}
+	return c.Core.Check(e, ce)
+}
+
 // serverLogger adapts zap to the Temporal server's log.Logger.
 //
 // Fatal and Panic log an error and panic instead of exiting the process: Start turns such a
 // panic while the server is built into an error.
 type serverLogger struct {
-	zl   *zap.Logger
-	gate *logGate
+	zl *zap.Logger
 }
 
 var (
@@ -48,9 +73,10 @@ var expectedWarnings = []string{
 	"HTTP API port has not been set.",
 }
 
-func newServerLogger(zl *zap.Logger, gate *logGate) serverLogger {
+// newServerLogger returns the server's logger writing to zl (gated by the caller: see logGate).
+func newServerLogger(zl *zap.Logger) serverLogger {
 	// Skip log and the level method, so that zap reports the server's line as the caller.
-	return serverLogger{zl: zl.WithOptions(zap.AddCallerSkip(2)), gate: gate}
+	return serverLogger{zl: zl.WithOptions(zap.AddCallerSkip(2))}
 }
 
 // Debug logs at debug level.
@@ -90,13 +116,10 @@ func (l serverLogger) Fatal(msg string, tags ...tag.Tag) {
 
 // With returns a logger that adds tags to every entry.
 func (l serverLogger) With(tags ...tag.Tag) log.Logger {
-	return serverLogger{zl: l.zl.With(zapFields(tags)...), gate: l.gate}
+	return serverLogger{zl: l.zl.With(zapFields(tags)...)}
 }
 
 func (l serverLogger) log(lvl zapcore.Level, msg string, tags []tag.Tag) {
-	if !l.gate.enabled(lvl) {
-		return
-	}
 	if ce := l.zl.Check(lvl, msg); ce != nil {
 		ce.Write(zapFields(tags)...)
 	}
@@ -125,44 +148,4 @@ func fatalError(msg string, tags []tag.Tag) error {
 		parts[i] = fmt.Sprintf("%s=%v", t.Key(), t.Value())
 	}
 	return fmt.Errorf("%s (%s)", msg, strings.Join(parts, ", "))
-}
-
-// sdkLogger adapts zap to the Temporal SDK's log.Logger, for the client Start uses.
-type sdkLogger struct {
-	s    *zap.SugaredLogger
-	gate *logGate
-}
-
-var _ sdklog.Logger = sdkLogger{}
-
-func newSDKLogger(zl *zap.Logger, gate *logGate) sdkLogger {
-	return sdkLogger{s: zl.WithOptions(zap.AddCallerSkip(1)).Sugar(), gate: gate}
-}
-
-// Debug logs at debug level.
-func (l sdkLogger) Debug(msg string, keyvals ...any) {
-	if l.gate.enabled(zapcore.DebugLevel) {
-		l.s.Debugw(msg, keyvals...)
-	}
-}
-
-// Info logs at info level.
-func (l sdkLogger) Info(msg string, keyvals ...any) {
-	if l.gate.enabled(zapcore.InfoLevel) {
-		l.s.Infow(msg, keyvals...)
-	}
-}
-
-// Warn logs at warn level.
-func (l sdkLogger) Warn(msg string, keyvals ...any) {
-	if l.gate.enabled(zapcore.WarnLevel) {
-		l.s.Warnw(msg, keyvals...)
-	}
-}
-
-// Error logs at error level.
-func (l sdkLogger) Error(msg string, keyvals ...any) {
-	if l.gate.enabled(zapcore.ErrorLevel) {
-		l.s.Errorw(msg, keyvals...)
-	}
 }

@@ -17,7 +17,7 @@ import (
 func TestServerLogger(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
 	gate := &logGate{min: zapcore.WarnLevel}
-	l := newServerLogger(zap.New(core), gate).With(tag.NewStringTag("service", "history"))
+	l := newServerLogger(gate.gated(zap.New(core))).With(tag.NewStringTag("service", "history"))
 
 	l.Info("dropped")
 	l.Warn("HTTP API port has not been set. Nexus HTTP endpoints will not be available.")
@@ -84,7 +84,7 @@ func TestNewTemporalServer_ErrPortTaken(t *testing.T) {
 		frontendAddr: addr,
 		internal:     internal,
 		sql:          sqlCfg,
-		logger:       newServerLogger(zaptest.NewLogger(t), &logGate{min: zapcore.WarnLevel}),
+		logger:       newServerLogger((&logGate{min: zapcore.WarnLevel}).gated(zaptest.NewLogger(t))),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -22,13 +22,16 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/directory"
+	"github.com/predmet/predmet/dispatch"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
 	"github.com/predmet/predmet/eventstore/kurrentdb"
 	"github.com/predmet/predmet/eventstore/sqlite"
 	"github.com/predmet/predmet/intake"
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/notify"
 	"github.com/predmet/predmet/projections"
+	"github.com/predmet/predmet/services"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -57,6 +60,9 @@ type Engine struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// checkpoints keeps the dispatcher's place in the log (worker role).
+	checkpoints *dispatch.FileCheckpoints
 }
 
 // Start opens every adapter the config names and starts its roles. It returns once the API (if any)
@@ -105,14 +111,6 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 	if cfg.has(RoleProjections) {
 		e.cases = projections.NewCasework(e.store, projections.CaseworkOptions{Location: loc, VeryOverdueDays: cfg.VeryOverdueDays})
 		e.outbox = &projections.Notifications{}
-		if e.client != nil {
-			// Where a Temporal client is at hand, the live outbox also dispatches: it queues the messages
-			// that case events call for and starts the delivery of every queued one (both idempotent).
-			e.outbox.Queue = func(ctx context.Context, n domain.NotificationQueued) error {
-				return domain.QueueNotification(ctx, e.store, n)
-			}
-			e.outbox.Start = func(ctx context.Context, id string) error { return workflows.StartDelivery(ctx, e.client, id) }
-		}
 		if e.runner, err = projections.OpenRunner(cfg.path("projections.db"), e.store, logger.Named("projections"), e.cases, e.outbox); err != nil {
 			closeListener(apiListener)
 			return nil, err
@@ -127,7 +125,7 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 	}
 
 	if cfg.has(RoleWorker) {
-		if err := e.startWorker(ctx, loc); err != nil {
+		if err := e.startWorker(ctx, runCtx, loc); err != nil {
 			closeListener(apiListener)
 			return nil, err
 		}
@@ -168,7 +166,7 @@ func (e *Engine) dialTemporal(ctx context.Context) (client.Client, error) {
 	opts := client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
-		Logger:    workflows.NewZapLogger(e.logger.Named("temporal")),
+		Logger:    zapadapter.New(e.logger.Named("temporal")),
 	}
 	if cfg.Embedded {
 		srv, err := embedtemporal.Start(ctx, embedtemporal.Options{
@@ -257,8 +255,9 @@ func loadCalendar(path string) (*domain.Calendar, error) {
 
 // startWorker starts the Temporal worker with the activities' dependencies: the calendar, the read models
 // (when this process runs the projections), the organisation directory, the templates and the mail
-// sender (SMTP, or the outbox without a mail server); and it creates the daily schedules.
-func (e *Engine) startWorker(ctx context.Context, loc *time.Location) error {
+// sender (SMTP, or the outbox without a mail server); it creates the daily schedules, and starts the
+// dispatcher, which runs until runCtx ends.
+func (e *Engine) startWorker(ctx, runCtx context.Context, loc *time.Location) error {
 	cfg := e.cfg
 	calendar, err := loadCalendar(cfg.CalendarFile)
 	if err != nil {
@@ -302,6 +301,28 @@ func (e *Engine) startWorker(ctx context.Context, loc *time.Location) error {
 	if err := workflows.EnsureDigestSchedule(ctx, e.client, cfg.DigestAt, loc); err != nil {
 		return fmt.Errorf("digest schedule: %w", err)
 	}
+	return e.startDispatcher(runCtx)
+}
+
+// startDispatcher starts the dispatcher (package dispatch), with its checkpoint in the data directory:
+// it queues the messages that case events call for and starts the delivery of every queued one.
+func (e *Engine) startDispatcher(runCtx context.Context) error {
+	checkpoints, err := dispatch.OpenCheckpoints(e.cfg.path("dispatch.db"))
+	if err != nil {
+		return fmt.Errorf("dispatcher: %w", err)
+	}
+	e.checkpoints = checkpoints
+	d := &dispatch.Dispatcher{
+		Store: e.store, Deliveries: dispatch.WorkflowDeliveries{Client: e.client}, Checkpoints: checkpoints,
+		Logger: e.logger.Named("dispatch"),
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		if err := d.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+			e.logger.Error("dispatcher stopped", zap.Error(err))
+		}
+	}()
 	return nil
 }
 
@@ -379,7 +400,7 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 	if err != nil {
 		return err
 	}
-	outbox := &workflows.OutboxService{Store: e.store, Notes: (&activities.Activities{Store: e.store, Signaler: e.client}).NoteOnCase}
+	outbox := &services.Outbox{Store: e.store, Notes: activities.CaseNotes{Signaler: e.client, Store: e.store}}
 	if e.cfg.SMTP.Host == "" {
 		if _, err := e.openMailer(); err != nil {
 			return err
@@ -390,12 +411,12 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 		return err
 	}
 	server := &intake.Server{
-		Briefings: &workflows.BriefingService{Client: e.client, Store: e.store, Location: loc},
+		Briefings: &services.Briefings{Client: e.client, Store: e.store, Location: loc},
 		Metrics:   metricsHandler(e.runner),
-		Cases: &workflows.Service{
+		Cases: &services.Cases{
 			Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies, HistoryLimit: e.cfg.HistoryLimit,
 		},
-		Clocks:   &workflows.ClockService{Client: e.client, Store: e.store},
+		Clocks:   &services.Clocks{Client: e.client, Store: e.store},
 		Policies: policies,
 		Staff:    staff,
 		Logger:   e.logger.Named("api"),
@@ -546,6 +567,11 @@ func (e *Engine) Stop(ctx context.Context) {
 	if e.runner != nil {
 		if err := e.runner.Close(); err != nil {
 			e.logger.Warn("projections close", zap.Error(err))
+		}
+	}
+	if e.checkpoints != nil {
+		if err := e.checkpoints.Close(); err != nil {
+			e.logger.Warn("dispatcher checkpoint close", zap.Error(err))
 		}
 	}
 	if e.mailbox != nil {

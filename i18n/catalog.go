@@ -52,7 +52,7 @@ var catalog = map[string]translation{
 		sq: "Gjuhë e panjohur %q; përdorni një nga këto: %s.",
 	},
 
-	// Opening and reading cases (workflows.Service).
+	// Opening and reading cases (services.Cases).
 	"The idempotency key was already used for a different request.": {
 		mk: "Клучот за идемпотентност веќе е искористен за друго барање.",
 		sq: "Çelësi i idempotencës është përdorur tashmë për një kërkesë tjetër.",

@@ -55,10 +55,10 @@ type briefingText struct {
 	en, mk, sq string
 }
 
-// briefingTexts are the labels of the briefing's page, keyed "group/value": the page's headings and
-// sentences (group "page", formats with the same verbs in every language), the columns of its tables
-// ("column"), and the names of the kinds of case, statuses, due buckets, kinds of request and notice,
-// and escalation levels the items carry.
+// briefingTexts are the page's own words, keyed "group/value": its headings and sentences (group "page",
+// formats with the same verbs in every language) and the columns of its tables ("column"). The names of
+// the kinds of case, statuses, due buckets, kinds of request and notice, and escalation levels the items
+// carry are the glossary's (Label).
 var briefingTexts = map[string]briefingText{
 	"page/title":     {"The mayor's daily briefing", "Дневен брифинг за градоначалникот", "Informimi ditor për kryetarin e komunës"},
 	"page/scheduled": {"Composed on schedule at %s.", "Составен според распоредот во %s.", "Përpiluar sipas orarit në %s."},
@@ -104,63 +104,15 @@ var briefingTexts = map[string]briefingText{
 	"column/item":          {"Item", "Ставка", "Zëri"},
 	"column/title":         {"Title", "Наслов", "Titulli"},
 	"column/open":          {"Open", "Отворени", "Të hapura"},
-
-	"kind/petition":               {"Petition", "Претставка", "Parashtresë"},
-	"kind/proposal":               {"Proposal", "Предлог", "Propozim"},
-	"kind/public_information":     {"Request for public information", "Барање за информации од јавен карактер", "Kërkesë për informata me karakter publik"},
-	"kind/citizen_question":       {"Citizen's question", "Прашање од граѓанин", "Pyetje e qytetarit"},
-	"kind/media_query":            {"Media query", "Новинарско прашање", "Pyetje e gazetarit"},
-	"kind/twin_city_programme":    {"Twin-city programme", "Програма за збратимени градови", "Program i qyteteve binjake"},
-	"kind/cooperation_initiative": {"Cooperation initiative", "Иницијатива за соработка", "Iniciativë bashkëpunimi"},
-	"kind/website_publication":    {"Website publication", "Објава на веб-страницата", "Publikim në ueb-faqe"},
-
-	"status/received":                {"Received", "Примен", "Pranuar"},
-	"status/registered":              {"Registered", "Заведен", "Regjistruar"},
-	"status/clarification_requested": {"Clarification requested", "Побарано дополнување", "Kërkuar plotësim"},
-	"status/assigned":                {"Assigned", "Доделен", "Caktuar"},
-	"status/waiting_for_input":       {"Waiting for a sector", "Чека одговор од сектор", "Në pritje të sektorit"},
-	"status/answer_drafted":          {"Answer drafted", "Изготвен нацрт-одговор", "Përgjigjja e hartuar"},
-	"status/answer_approved":         {"Answer approved", "Одобрен одговор", "Përgjigjja e miratuar"},
-	"status/answered":                {"Answered", "Одговорен", "Përgjigjur"},
-	"status/answered_in_part":        {"Answered in part", "Делумно одговорен", "Përgjigjur pjesërisht"},
-	"status/refused":                 {"Refused", "Одбиен", "Refuzuar"},
-	"status/published":               {"Published", "Објавен", "Publikuar"},
-	"status/closed":                  {"Closed", "Затворен", "Mbyllur"},
-	"status/forwarded":               {"Forwarded", "Препратен", "Përcjellë"},
-	"status/withdrawn":               {"Withdrawn", "Повлечен", "Tërhequr"},
-	"status/rejected":                {"Rejected", "Отфрлен", "Hedhur poshtë"},
-	"status/merged":                  {"Merged", "Споен", "Bashkuar"},
-
-	"bucket/very_overdue": {"Very overdue", "Многу задоцнети", "Shumë të vonuara"},
-	"bucket/overdue":      {"Overdue", "Задоцнети", "Të vonuara"},
-	"bucket/today":        {"Today", "Денес", "Sot"},
-	"bucket/this_week":    {"This week", "Оваа недела", "Këtë javë"},
-	"bucket/later":        {"Later", "Подоцна", "Më vonë"},
-	"bucket/suspended":    {"Clock stopped", "Запрен рок", "Afat i ndalur"},
-
-	"request/input":     {"Request for input", "Барање за придонес", "Kërkesë për kontribut"},
-	"request/activity":  {"Activity", "Активност", "Aktivitet"},
-	"request/milestone": {"Milestone", "Клучна точка", "Pikë kyçe"},
-	"request/report":    {"Yearly report", "Годишен извештај", "Raport vjetor"},
-
-	"notice/reminder":   {"Reminder", "Потсетник", "Kujtesë"},
-	"notice/escalation": {"Escalation", "Ескалација", "Përshkallëzim"},
-	"notice/overdue":    {"Deadline passed", "Рокот помина", "Afati kaloi"},
-
-	"level/deputy":    {"Deputy head of sector", "Заменик-раководител на сектор", "Zëvendësudhëheqës i sektorit"},
-	"level/head":      {"Head of sector", "Раководител на сектор", "Udhëheqës i sektorit"},
-	"level/secretary": {"Secretary of the municipality", "Секретар на општината", "Sekretar i komunës"},
-	"level/cabinet":   {"Mayor's cabinet", "Кабинет на градоначалникот", "Kabineti i kryetarit"},
-	"level/officer":   {"Case officer", "Службеник на предметот", "Nëpunësi i lëndës"},
 }
 
 // BriefingText returns a label of the briefing's page in lang, formatted with args: group is "page" or
 // "column" for the page's own words, or "kind", "status", "bucket", "request", "notice" or "level" for
-// the name of such a value. A value without a label is returned as it is.
+// the name of such a value, from the glossary (Label). A value without a label is returned as it is.
 func BriefingText(lang domain.Language, group, key string, args ...any) string {
 	t, ok := briefingTexts[group+"/"+key]
 	if !ok {
-		return key
+		return Label(lang, group, key)
 	}
 	format := t.en
 	switch lang {
@@ -175,10 +127,11 @@ func BriefingText(lang domain.Language, group, key string, args ...any) string {
 	return fmt.Sprintf(format, args...)
 }
 
-// HasBriefingText reports whether the briefing's page has a label for group and key in every language.
+// HasBriefingText reports whether the briefing's page has a label for group and key in every language:
+// its own, or the glossary's.
 func HasBriefingText(group, key string) bool {
 	t, ok := briefingTexts[group+"/"+key]
-	return ok && t.en != "" && t.mk != "" && t.sq != ""
+	return ok && t.en != "" && t.mk != "" && t.sq != "" || HasTerm(group, key)
 }
 
 // BriefingWeekday returns the name of a day of the week in lang, as the deadlines' explanations write it.

@@ -1,7 +1,7 @@
 package i18n
 
-// The messages of notification delivery and the outbox (domain/notification.go, workflows.OutboxService,
-// activities.MailComposer) that staff read.
+// The messages of notification delivery and the outbox (domain/notification.go, domain/resend.go,
+// services.Outbox, activities.CaseNotes, activities.MailComposer) that staff read.
 func init() {
 	extend(map[string]translation{
 		"A notification needs its ID and kind.": {
@@ -43,6 +43,10 @@ func init() {
 		"Only a message to the submitter takes a corrected address; correct staff addresses in the organisation directory.": {
 			mk: "Исправена адреса се прима само за порака до подносителот; адресите на вработените се исправаат во именикот на организацијата.",
 			sq: "Adresë e korrigjuar pranohet vetëm për mesazh drejt parashtruesit; adresat e punonjësve korrigjohen në regjistrin e organizatës.",
+		},
+		"A note on a case needs its event and its key.": {
+			mk: "На белешката за предметот ѝ требаат настан и клуч.",
+			sq: "Shënimit për lëndën i nevojiten ngjarja dhe çelësi.",
 		},
 		"The stream of case %s kept moving.": {
 			mk: "Текот на предметот %s постојано се менуваше.",

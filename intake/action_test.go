@@ -205,7 +205,7 @@ func TestCaseAction(t *testing.T) {
 	t.Run("OKEmptyBody", func(t *testing.T) {
 		ts := MustOpenServer(t)
 		ts.Cases.ActFn = func(_ context.Context, got string, _ domain.ActionRequest, _ string) (*domain.Case, error) {
-			return &domain.Case{ID: got, Kind: domain.KindPetition, Status: domain.StatusDrafted}, nil
+			return &domain.Case{ID: got, Kind: domain.KindPetition, Status: domain.StatusAnswerDrafted}, nil
 		}
 		for _, ct := range []string{"", "text/plain", "application/json"} {
 			req := ts.NewRequest(t, intakeMK, http.MethodPost, "/api/v1/cases/"+uuid.NewString()+"/actions/draft", "")

@@ -18,8 +18,8 @@ var (
 
 // The values and parameters of GET /api/v1/outbox.
 var (
-	notificationStatuses = []domain.NotificationStatus{domain.NotificationPending, domain.NotificationSending,
-		domain.NotificationDelivered, domain.NotificationRejected, domain.NotificationUnsure, domain.NotificationNotSent}
+	notificationStatuses = []domain.NotificationStatus{domain.NotificationIsPending, domain.NotificationIsSending,
+		domain.NotificationIsSent, domain.NotificationIsFailed, domain.NotificationIsUncertain, domain.NotificationIsSkipped}
 	notificationKinds = []domain.NotificationKind{domain.NotifyReminder, domain.NotifyEscalation, domain.NotifyOverdue,
 		domain.NotifyAssignment, domain.NotifyAcknowledgement, domain.NotifyAnswer, domain.NotifyBriefing, domain.NotifyDigest}
 	outboxParams = []string{"status", "kind", "case", "limit", "offset"}

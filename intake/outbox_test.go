@@ -19,7 +19,7 @@ type recordingOutbox struct {
 
 func (o *recordingOutbox) List(_ context.Context, q domain.NotificationQuery) (domain.Page[domain.NotificationSummary], error) {
 	o.listed = append(o.listed, q)
-	return domain.Page[domain.NotificationSummary]{Items: []domain.NotificationSummary{{ID: "n1", Kind: domain.NotifyReminder, Status: domain.NotificationRejected}}, Limit: 100}, o.err
+	return domain.Page[domain.NotificationSummary]{Items: []domain.NotificationSummary{{ID: "n1", Kind: domain.NotifyReminder, Status: domain.NotificationIsFailed}}, Limit: 100}, o.err
 }
 
 func (o *recordingOutbox) Get(_ context.Context, id string) (domain.OutboxEntry, error) {
@@ -44,7 +44,7 @@ func TestOutboxRoutes(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%d %s", resp.StatusCode, body)
 		}
-		want := domain.NotificationQuery{Statuses: []domain.NotificationStatus{domain.NotificationRejected, domain.NotificationUnsure},
+		want := domain.NotificationQuery{Statuses: []domain.NotificationStatus{domain.NotificationIsFailed, domain.NotificationIsUncertain},
 			Kinds: []domain.NotificationKind{domain.NotifyAnswer}, Limit: 5}
 		if got := ob.listed[len(ob.listed)-1]; !reflect.DeepEqual(got, want) {
 			t.Errorf("query = %+v, want %+v", got, want)

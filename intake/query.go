@@ -21,31 +21,29 @@ import (
 // The English formats of the messages about query strings. Each is a key of the i18n catalog
 // (i18n/catalog_readapi.go).
 const (
-	msgBadQuery        = "The query string is not properly encoded."
-	msgUnknownParam    = "Unknown query parameter %q; this address takes %s."
-	msgRepeatedParam   = "The parameter %s may be given only once."
-	msgBadValue        = "The parameter %s does not take the value %q; use one of %s."
-	msgValueTooLong    = "A value of the parameter %s is longer than %d characters."
-	msgValueNotUTF8    = "A value of the parameter %s is not valid UTF-8."
-	msgBadInstant      = "The parameter %s must be a date such as 2026-05-19 or a date and time in RFC 3339 format such as 2026-05-19T09:30:00+02:00."
-	msgBadMonth        = "The parameter %s must be a month such as 2026-05 or a date such as 2026-05-19."
-	msgBadBool         = "The parameter %s must be true or false."
-	msgBadNumber       = "The parameter %s must be a whole number."
-	msgNumberRange     = "The parameter %s must be between %d and %d."
-	msgNegative        = "The parameter %s must not be negative."
-	msgBadSort         = "The parameter sort does not take the field %q; use one of %s, with a leading - for descending order."
-	msgBadRange        = "The parameter %s must not be after %s."
-	msgBadCaseID       = "The parameter %s must be a case ID (a UUID)."
-	msgBadYear         = "The year must have four digits, such as 2025; not %q."
-	msgOtherSector     = "As head of the sector %q you see only its requests, not those of %q."
-	msgNoSectorOfYours = "Your staff entry names no sector, so there is no inbox for you to see; ask an administrator to set your sector."
+	msgBadQuery      = "The query string is not properly encoded."
+	msgUnknownParam  = "Unknown query parameter %q; this address takes %s."
+	msgRepeatedParam = "The parameter %s may be given only once."
+	msgBadValue      = "The parameter %s does not take the value %q; use one of %s."
+	msgValueTooLong  = "A value of the parameter %s is longer than %d characters."
+	msgValueNotUTF8  = "A value of the parameter %s is not valid UTF-8."
+	msgBadInstant    = "The parameter %s must be a date such as 2026-05-19 or a date and time in RFC 3339 format such as 2026-05-19T09:30:00+02:00."
+	msgBadMonth      = "The parameter %s must be a month such as 2026-05 or a date such as 2026-05-19."
+	msgBadBool       = "The parameter %s must be true or false."
+	msgBadNumber     = "The parameter %s must be a whole number."
+	msgNumberRange   = "The parameter %s must be between %d and %d."
+	msgNegative      = "The parameter %s must not be negative."
+	msgBadSort       = "The parameter sort does not take the field %q; use one of %s, with a leading - for descending order."
+	msgBadRange      = "The parameter %s must not be after %s."
+	msgBadCaseID     = "The parameter %s must be a case ID (a UUID)."
+	msgBadYear       = "The year must have four digits, such as 2025; not %q."
 )
 
 // readMessages lists the formats of the read side's messages, for the test that they are all translated.
 var readMessages = []string{
 	msgBadQuery, msgUnknownParam, msgRepeatedParam, msgBadValue, msgValueTooLong, msgValueNotUTF8,
 	msgBadInstant, msgBadMonth, msgBadBool, msgBadNumber, msgNumberRange, msgNegative, msgBadSort,
-	msgBadRange, msgBadCaseID, msgBadYear, msgOtherSector, msgNoSectorOfYours,
+	msgBadRange, msgBadCaseID, msgBadYear,
 }
 
 // skopjeLocation is the municipality's time zone: a date in a query (2026-05-19) means the start of

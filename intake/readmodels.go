@@ -17,10 +17,11 @@ import (
 // in JSON or, for every table, in CSV. Every route is GET and reads Server.ReadModels; every error in the
 // query string is a 400 problem that names the parameter.
 
-// The roles that may read the read models; sector heads may also read their own sector's inbox.
+// The roles that may read the read models are domain.ReadModelRoles; sector heads may also read their
+// own sector's inbox (domain.InboxRoles, domain.InboxSectors).
 var (
-	readModelRoles = []domain.Role{domain.RoleIntake, domain.RoleOfficer, domain.RoleSupervisor, domain.RoleAdmin}
-	inboxRoles     = []domain.Role{domain.RoleIntake, domain.RoleOfficer, domain.RoleSupervisor, domain.RoleSectorHead, domain.RoleAdmin}
+	readModelRoles = domain.ReadModelRoles
+	inboxRoles     = domain.InboxRoles
 )
 
 // errNoReadModels reports a Server without ReadModels: a mistake in wiring, logged as an internal error.
@@ -247,20 +248,12 @@ func (s *Server) handleRequestList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if u := UserFromContext(r.Context()); !u.HasRole(readModelRoles...) {
-		// A sector head, and nothing more: their own sector only.
-		if u.Sector == "" {
-			s.writeError(w, r, domain.Errorf(domain.EFORBIDDEN, msgNoSectorOfYours))
-			return
-		}
-		for _, sector := range rq.Sectors {
-			if sector != u.Sector {
-				s.writeError(w, r, domain.Errorf(domain.EFORBIDDEN, msgOtherSector, u.Sector, sector))
-				return
-			}
-		}
-		rq.Sectors = []string{u.Sector}
+	sectors, err := domain.InboxSectors(actorOf(UserFromContext(r.Context())), rq.Sectors)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
+	rq.Sectors = sectors
 	rm, ok := s.readModels(w, r)
 	if !ok {
 		return

@@ -104,7 +104,7 @@ func samples(kind domain.NotificationKind, lang domain.Language) []any {
 			AcknowledgementData{SubmitterName: w.submitter, ArchiveNumber: number, CaseKind: domain.KindPetition, Subject: w.subject,
 				ReceivedDate: received, ExpectedAnswerDate: domain.Date{Year: 2026, Month: time.July, Day: 20},
 				LookupCode: "K7M2-QX9P", LookupURL: "https://predmet.example.mk/status"},
-			AcknowledgementData{SubmitterName: w.submitter, ArchiveNumber: number, CaseKind: domain.KindCooperation, ReceivedDate: received},
+			AcknowledgementData{SubmitterName: w.submitter, ArchiveNumber: number, CaseKind: domain.KindCooperationInitiative, ReceivedDate: received},
 		}
 	case domain.NotifyAnswer:
 		answer := number

@@ -15,10 +15,9 @@ import (
 	"strings"
 	ttemplate "text/template"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/i18n"
 )
 
 // The templates of the messages: one file per kind and language, "<kind>.<lang>.tmpl" (reminder.mk.tmpl,
@@ -302,8 +301,8 @@ type templateFuncs struct {
 //	date         a domain.Date or time.Time as 19.05.2026 (empty for a zero one)
 //	datetime     a time.Time as 19.05.2026 14:30
 //	due          a due instant: the date alone for the end of a day (23:59:59), else date and time
-//	kind         a case kind's name in the language
-//	level        an escalation level's name in the language
+//	kind         a case kind's name in the language (the glossary's, i18n.Term)
+//	level        an escalation level's name in the language (the glossary's, i18n.Term)
 //	municipality the municipality's name in the language
 //	paragraphs   free text: as it is in text; as HTML paragraphs, escaped, in html
 //	capital      its argument with a capital first letter
@@ -342,13 +341,13 @@ func funcs(lang domain.Language, loc *time.Location, municipality string) templa
 			}
 			return t.Format("02.01.2006 15:04")
 		},
-		"kind":         func(k domain.CaseKind) string { return word(string(k), lang) },
-		"level":        func(l domain.EscalationLevel) string { return word("level:"+string(l), lang) },
+		"kind":         func(k domain.CaseKind) string { return i18n.Term(lang, "kind", string(k)) },
+		"level":        func(l domain.EscalationLevel) string { return i18n.Term(lang, "level", string(l)) },
 		"municipality": func() string { return municipality },
 		"add":          func(a, b int) int { return a + b },
 		"sub":          func(a, b int) int { return a - b },
 		"days":         func(n int) string { return days(lang, n) },
-		"capital":      capital,
+		"capital":      i18n.Capital,
 	}
 	f := templateFuncs{text: ttemplate.FuncMap{}, html: htemplate.FuncMap{}}
 	for name, fn := range common {
@@ -357,15 +356,6 @@ func funcs(lang domain.Language, loc *time.Location, municipality string) templa
 	f.text["paragraphs"] = func(s string) string { return strings.TrimSpace(s) }
 	f.html["paragraphs"] = htmlParagraphs
 	return f
-}
-
-// capital returns s with its first letter in upper case.
-func capital(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // days writes n days in lang. Macedonian numbers ending in one (but not eleven) take the singular.
@@ -401,4 +391,11 @@ func htmlParagraphs(s string) htemplate.HTML {
 		b.WriteString("<p>" + strings.Join(lines, "<br>\n") + "</p>\n")
 	}
 	return htemplate.HTML(b.String())
+}
+
+// defaultMunicipality is how a message names the municipality when the configuration does not.
+var defaultMunicipality = map[domain.Language]string{
+	domain.Macedonian: "Општината",
+	domain.Albanian:   "Komuna",
+	domain.English:    "The Municipality",
 }

@@ -14,27 +14,10 @@ import (
 // NotificationsName is the name of the Notifications projection.
 const NotificationsName = "notifications"
 
-// DefaultDispatchHorizon is how old an event may be for the live Notifications projection to act on it:
-// older events (a log replayed into a new projection, an engine upgraded on old data) are listed but
-// send nothing by themselves.
-const DefaultDispatchHorizon = 48 * time.Hour
-
 // Notifications is the outbox as staff read it: one row per notification with where its delivery
-// stands, from the notification streams. The live instance also dispatches: for the case events that
-// call for a message (domain.NotificationsFor) it queues the notification, and for every queued one it
-// starts the delivery; both are idempotent, so an event applied again (after a crash, before its
-// checkpoint) queues and starts nothing twice. Instances made by New (scratch builds for rebuilds and
-// checks) only build the table.
+// stands, from the notification streams. It only reads: queueing notifications and starting their
+// deliveries is the dispatcher's (package dispatch).
 type Notifications struct {
-	// Queue records a notification in its stream (domain.QueueNotification); nil dispatches nothing.
-	Queue func(ctx context.Context, n domain.NotificationQueued) error
-	// Start starts the delivery of a queued notification; nil dispatches nothing.
-	Start func(ctx context.Context, id string) error
-	// Horizon bounds the age of the events dispatched (DefaultDispatchHorizon if 0).
-	Horizon time.Duration
-	// Now is the clock the horizon is measured with (time.Now if nil).
-	Now func() time.Time
-
 	db *sql.DB
 }
 
@@ -79,49 +62,19 @@ func (p *Notifications) Schema() []string {
 	}
 }
 
-// Filter implements Projection: the notification streams, and the case streams it dispatches from.
+// Filter implements Projection: the notification streams.
 func (p *Notifications) Filter() domain.SubscriptionFilter {
-	return domain.SubscriptionFilter{StreamPrefixes: []string{domain.NotificationStream(""), domain.CaseStreamPrefix}}
+	return domain.SubscriptionFilter{StreamPrefixes: []string{domain.NotificationStream("")}}
 }
 
 // Attach implements Projection.
 func (p *Notifications) Attach(db *sql.DB) { p.db = db }
 
-// New implements Projection: an instance that builds the table and dispatches nothing.
+// New implements Projection.
 func (p *Notifications) New() Projection { return &Notifications{} }
-
-// dispatches reports whether the instance acts on an event recorded at created.
-func (p *Notifications) dispatches(created time.Time) bool {
-	if p.Queue == nil || p.Start == nil {
-		return false
-	}
-	horizon, now := p.Horizon, time.Now
-	if horizon <= 0 {
-		horizon = DefaultDispatchHorizon
-	}
-	if p.Now != nil {
-		now = p.Now
-	}
-	return now().Sub(created) <= horizon
-}
 
 // Apply implements Projection.
 func (p *Notifications) Apply(ctx context.Context, tx *Tx, e domain.RecordedEvent) error {
-	if caseID, ok := strings.CutPrefix(e.Stream, domain.CaseStreamPrefix); ok {
-		if !p.dispatches(e.Created) || !domain.IsKnownEventType(e.Type) {
-			return nil
-		}
-		ev, err := domain.DecodeEvent(e)
-		if err != nil {
-			return err
-		}
-		for _, n := range domain.NotificationsFor(caseID, e.ID, ev, e.Created) {
-			if err := p.Queue(ctx, n); err != nil {
-				return fmt.Errorf("queue %s of case %s: %w", n.Kind, caseID, err)
-			}
-		}
-		return nil
-	}
 	id, ok := strings.CutPrefix(e.Stream, domain.NotificationStream(""))
 	if !ok || !domain.IsKnownEventType(e.Type) {
 		return nil
@@ -151,30 +104,27 @@ func (p *Notifications) Apply(ctx context.Context, tx *Tx, e domain.RecordedEven
 			queued_at, sent_at, updated_at, version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', 0, '', '', '', '', ?, NULL, ?, ?)`,
 			id, ev.Kind, ev.CaseID, ev.RequestID, ev.Sector, ev.Level, ev.Step, ev.Recipient, date, ev.ResendOf,
-			domain.NotificationPending, up, up, rev)
-		if err == nil && p.dispatches(e.Created) {
-			err = p.Start(ctx, id)
-		}
+			domain.NotificationIsPending, up, up, rev)
 	case *domain.NotificationAttempted:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, attempts = ?, transport = ?, message_id = ?,
 			language = ?, recipients = ?, updated_at = ?, version = ? WHERE id = ?`,
-			domain.NotificationSending, ev.Attempt, ev.Transport, ev.MessageID, ev.Language,
+			domain.NotificationIsSending, ev.Attempt, ev.Transport, ev.MessageID, ev.Language,
 			strings.Join(ev.Recipients, ","), up, rev, id)
 	case *domain.NotificationSent:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = '', code = 0, sent_at = ?,
-			updated_at = ?, version = ? WHERE id = ?`, domain.NotificationDelivered, sqlTime(ev.At), up, rev, id)
+			updated_at = ?, version = ? WHERE id = ?`, domain.NotificationIsSent, sqlTime(ev.At), up, rev, id)
 	case *domain.NotificationAttemptFailed:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, updated_at = ?, version = ?
-			WHERE id = ?`, domain.NotificationPending, ev.Reason, up, rev, id)
+			WHERE id = ?`, domain.NotificationIsPending, ev.Reason, up, rev, id)
 	case *domain.NotificationFailed:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, code = ?, updated_at = ?,
-			version = ? WHERE id = ?`, domain.NotificationRejected, ev.Reason, ev.Code, up, rev, id)
+			version = ? WHERE id = ?`, domain.NotificationIsFailed, ev.Reason, ev.Code, up, rev, id)
 	case *domain.NotificationSkipped:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, updated_at = ?, version = ?
-			WHERE id = ?`, domain.NotificationNotSent, ev.Reason, up, rev, id)
+			WHERE id = ?`, domain.NotificationIsSkipped, ev.Reason, up, rev, id)
 	case *domain.NotificationUncertain:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET status = ?, last_error = ?, updated_at = ?, version = ?
-			WHERE id = ?`, domain.NotificationUnsure, ev.Reason, up, rev, id)
+			WHERE id = ?`, domain.NotificationIsUncertain, ev.Reason, up, rev, id)
 	default:
 		_, err = tx.ExecContext(ctx, `UPDATE notifications SET version = ? WHERE id = ?`, rev, id)
 	}

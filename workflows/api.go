@@ -1,8 +1,10 @@
-// Package workflows holds predmet's Temporal workflows, the names clients use to reach them, and the
-// Temporal-backed implementation of domain.CaseService.
+// Package workflows holds predmet's Temporal workflows (what runs in Temporal), their worker and
+// schedules, and the names, IDs and update and signal types clients use to reach them. The application
+// services that call them are in package services.
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -61,6 +63,13 @@ type Registration struct {
 	ArchiveNumber domain.ArchiveNumber
 	Deadline      domain.Deadline
 	Version       uint64
+}
+
+// CausedByUpdate reports whether an event the case workflow recorded was caused by the update with the
+// given ID: the workflow writes the ID of the ActionUpdate that acted into the causation ID of the
+// events it appends (domain.Metadata.CausationID, "<workflow ID>/<action>#<update ID>@<version>").
+func CausedByUpdate(causationID, updateID string) bool {
+	return strings.Contains(causationID, "#"+updateID+"@")
 }
 
 // ActionUpdate is the update through which staff act on a case. Its argument is a domain.ActionRequest;

@@ -2,13 +2,8 @@ package workflows
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -129,110 +124,4 @@ func EnsureBriefingSchedule(ctx context.Context, c client.Client, at string, loc
 			TaskQueue:                TaskQueue,
 			WorkflowExecutionTimeout: 12 * time.Hour,
 		})
-}
-
-// latestBriefingDays is how many days back BriefingService.Latest looks for a briefing.
-const latestBriefingDays = 366
-
-// BriefingService implements domain.BriefingService: briefings are read from their streams, and composed
-// on demand by BriefingWorkflow.
-type BriefingService struct {
-	Client client.Client
-	Store  domain.EventStore
-	// Location is the municipality's time zone (Europe/Skopje).
-	Location *time.Location
-	// Now returns the current time; time.Now when nil.
-	Now func() time.Time
-	// Timeout bounds how long Generate waits for the briefing (default 30 s).
-	Timeout time.Duration
-}
-
-var _ domain.BriefingService = (*BriefingService)(nil)
-
-// Latest implements domain.BriefingService.
-func (s *BriefingService) Latest(ctx context.Context) (domain.Briefing, error) {
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
-	return domain.LatestBriefing(ctx, s.Store, domain.DateOf(now(), s.Location), latestBriefingDays, time.Time{})
-}
-
-// ForDate implements domain.BriefingService.
-func (s *BriefingService) ForDate(ctx context.Context, d domain.Date) (domain.Briefing, error) {
-	briefings, _, err := domain.ReadBriefings(ctx, s.Store, d)
-	if err != nil {
-		return domain.Briefing{}, err
-	}
-	return briefings[len(briefings)-1], nil
-}
-
-// Generate implements domain.BriefingService. It starts BriefingWorkflow under an ID derived from the
-// actor and requestID, so that a retry with the same idempotency key waits for the same run (or, once it
-// has finished, reads its briefing) instead of composing another.
-func (s *BriefingService) Generate(ctx context.Context, actor domain.Actor, requestID string) (domain.Briefing, error) {
-	if !actor.HasAnyRole(domain.BriefingRoles...) {
-		return domain.Briefing{}, domain.Errorf(domain.EFORBIDDEN, "Your roles do not allow this; it needs one of the roles %s.", roleList(domain.BriefingRoles))
-	}
-	if requestID == "" {
-		requestID = uuid.NewString()
-	}
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	id := BriefingWorkflowID(actor.UserID, requestID)
-	run, err := s.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionTimeout: 12 * time.Hour,
-	}, BriefingWorkflow, BriefingInput{Trigger: domain.BriefingByStaff, By: actor.UserID, RequestID: requestID})
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		run, err = s.Client.GetWorkflow(ctx, id, ""), nil // finished already: its result stands
-	}
-	if err != nil {
-		return domain.Briefing{}, temporalError(err)
-	}
-	var res BriefingResult
-	if err := run.Get(ctx, &res); err != nil {
-		return domain.Briefing{}, temporalError(err)
-	}
-	return s.read(ctx, res)
-}
-
-// read returns the briefing a BriefingWorkflow stored.
-func (s *BriefingService) read(ctx context.Context, res BriefingResult) (domain.Briefing, error) {
-	events, err := s.Store.ReadStream(ctx, res.Stream, domain.ReadStreamOptions{From: res.Revision, Max: 1})
-	if err != nil {
-		return domain.Briefing{}, err
-	}
-	if len(events) != 1 || events[0].ID != res.EventID {
-		return domain.Briefing{}, fmt.Errorf("briefing %s@%d: not the event %s", res.Stream, res.Revision, res.EventID)
-	}
-	e, err := domain.DecodeEvent(events[0])
-	if err != nil {
-		return domain.Briefing{}, err
-	}
-	composed, ok := e.(*domain.BriefingComposed)
-	if !ok {
-		return domain.Briefing{}, fmt.Errorf("briefing %s@%d is a %s", res.Stream, res.Revision, events[0].Type)
-	}
-	return composed.Briefing, nil
-}
-
-// roleList renders roles for a message: "supervisor, admin".
-func roleList(roles []domain.Role) string {
-	out := ""
-	for i, r := range roles {
-		if i > 0 {
-			out += ", "
-		}
-		out += string(r)
-	}
-	return out
 }

@@ -25,6 +25,8 @@ import (
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
+	"github.com/predmet/predmet/internal/zapadapter"
+	"github.com/predmet/predmet/services"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -131,7 +133,7 @@ func briefingNotifications(t *testing.T, store domain.EventStore) map[string]dom
 // the activities acts registered.
 func newBriefingEnv(t *testing.T, start time.Time, acts *activities.Activities) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel+1))))
+	suite.SetLogger(zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel+1))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	env.RegisterWorkflow(workflows.BriefingWorkflow)
@@ -283,7 +285,7 @@ func TestBriefingWorkflow(t *testing.T) {
 		if res.Skipped || res.Date.String() != "2026-10-23" || res.Stream != "briefing-2026-10-23" {
 			t.Fatalf("result %+v", res)
 		}
-		b, err := (&workflows.BriefingService{Store: store, Location: skopje, Now: func() time.Time { return at(23, 11, 0) }}).Latest(context.Background())
+		b, err := (&services.Briefings{Store: store, Location: skopje, Now: func() time.Time { return at(23, 11, 0) }}).Latest(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,7 +352,7 @@ func TestBriefingWorkflowReplay(t *testing.T) {
 	}
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflow(workflows.BriefingWorkflow)
-	logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	if err := r.ReplayWorkflowHistory(logger, history); err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +374,7 @@ func TestBriefingOnServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Stop()
-	logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Namespace: srv.Namespace(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -422,7 +424,7 @@ func TestBriefingOnServer(t *testing.T) {
 	}
 
 	// A briefing on demand, and the same request again.
-	svc := &workflows.BriefingService{Client: c, Store: store, Location: skopje, Timeout: time.Minute}
+	svc := &services.Briefings{Client: c, Store: store, Location: skopje, Timeout: time.Minute}
 	supervisor := domain.Actor{UserID: "besa.hoxha", Roles: []domain.Role{domain.RoleSupervisor}}
 	started := time.Now()
 	b, err := svc.Generate(ctx, supervisor, "key-1")

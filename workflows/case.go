@@ -69,7 +69,7 @@ func (w *caseWorkflow) setup(ctx workflow.Context) error {
 	err := workflow.SetUpdateHandlerWithOptions(ctx, RegistrationUpdate, w.awaitRegistration, workflow.UpdateHandlerOptions{
 		Validator: func(ctx workflow.Context, requestHash string) error {
 			if requestHash != w.in.RequestHash {
-				return fmt.Errorf("the idempotency key was already used for a different request")
+				return updateError(domain.Errorf(domain.ECONFLICT, "The idempotency key was already used for a different request."))
 			}
 			return nil
 		},
@@ -165,7 +165,7 @@ func (w *caseWorkflow) nextWake() (time.Time, string) {
 	if c.ClockRunning() && !c.Deadline.Suspended && !c.Overdue {
 		at, why = c.Deadline.DueAt, wakeDeadline
 	}
-	if c.Status == domain.StatusClarification && c.RespondBy != nil && c.ClarificationExpiredAt == nil {
+	if c.Status == domain.StatusClarificationRequested && c.RespondBy != nil && c.ClarificationExpiredAt == nil {
 		if at.IsZero() || c.RespondBy.Before(at) {
 			at, why = *c.RespondBy, wakeClarification
 		}
@@ -276,7 +276,7 @@ func (w *caseWorkflow) act(ctx workflow.Context, req domain.ActionRequest) (Acti
 		return ActionResult{}, updateError(err)
 	}
 	// The update's ID goes into the events' causation, so that a retry of the same action that reaches the
-	// case after it continued as new (or ended) finds it done (see Service.Act).
+	// case after it continued as new (or ended) finds it done (see CausedByUpdate and services.Cases.Act).
 	cause := string(req.Action)
 	if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
 		cause += "#" + info.ID

@@ -15,6 +15,7 @@ import (
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -63,7 +64,7 @@ func receive(tb testing.TB, store domain.EventStore, receivedAt time.Time) workf
 
 func newEnv(t *testing.T, store domain.EventStore, now time.Time) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))))
+	suite.SetLogger(zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(now)
 	env.RegisterWorkflow(workflows.CaseWorkflow)
@@ -182,6 +183,11 @@ func TestCaseWorkflow(t *testing.T) {
 		env.ExecuteWorkflow(workflows.CaseWorkflow, in)
 		if rejected == nil {
 			t.Fatal("expected the registration update to be rejected")
+		}
+		// The client recovers the domain's reason from the rejection, by its code.
+		if de, ok := workflows.DomainError(rejected); !ok || de.Code != domain.ECONFLICT ||
+			de.Format != "The idempotency key was already used for a different request." {
+			t.Errorf("rejection %v carries %+v, want the domain's ECONFLICT", rejected, de)
 		}
 	})
 

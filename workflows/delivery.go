@@ -1,12 +1,9 @@
 package workflows
 
 import (
-	"context"
-	"errors"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -64,9 +61,9 @@ func DeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (activities.Delive
 	return res, err
 }
 
-// DeliveryOptions are the options that start a notification's delivery: the same workflow ID for the
-// same notification, never run twice (a delivery that ended is not started again: its stream says what
-// became of it).
+// DeliveryOptions are the options that start a notification's delivery (dispatch.WorkflowDeliveries):
+// the same workflow ID for the same notification, never run twice (a delivery that ended is not started
+// again: its stream says what became of it).
 func DeliveryOptions(notificationID string) client.StartWorkflowOptions {
 	return client.StartWorkflowOptions{
 		ID:                       DeliveryWorkflowID(notificationID),
@@ -74,15 +71,4 @@ func DeliveryOptions(notificationID string) client.StartWorkflowOptions {
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}
-}
-
-// StartDelivery starts the delivery of a queued notification, unless it was started before (running or
-// ended): what the projection of the notifications calls for every notification queued.
-func StartDelivery(ctx context.Context, c client.Client, notificationID string) error {
-	_, err := c.ExecuteWorkflow(ctx, DeliveryOptions(notificationID), DeliveryWorkflow, DeliveryInput{ID: notificationID})
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil
-	}
-	return err
 }

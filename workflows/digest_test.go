@@ -12,6 +12,7 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/projections"
 	"github.com/predmet/predmet/workflows"
 )
@@ -69,7 +70,7 @@ func TestDigestWorkflow(t *testing.T) {
 	morning := func(day int) workflows.DigestResult {
 		t.Helper()
 		var suite testsuite.WorkflowTestSuite
-		suite.SetLogger(workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel+1))))
+		suite.SetLogger(zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.ErrorLevel+1))))
 		env := suite.NewTestWorkflowEnvironment()
 		env.SetStartTime(time.Date(2026, 4, day, 8, 0, 0, 0, skopje))
 		env.RegisterWorkflow(workflows.DigestWorkflow)

@@ -39,8 +39,9 @@ func updateError(err error) error {
 	})
 }
 
-// domainError recovers the domain error an update rejected or failed with, if any.
-func domainError(err error) (*domain.Error, bool) {
+// DomainError recovers, on the client's side, the domain error a validator or handler returned through
+// updateError (an update rejected or failed with it), if any.
+func DomainError(err error) (*domain.Error, bool) {
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) || !app.HasDetails() {
 		return nil, false

@@ -377,7 +377,7 @@ func TestCaseStreamMovedOn(t *testing.T) {
 	if got := eventTypes(events); !equal(got, []string{domain.EventCaseReceived, domain.EventCaseRegistered, domain.EventCaseAssigned, domain.EventAnswerDrafted}) {
 		t.Fatalf("events = %v", got)
 	}
-	if c.Officer != "marko" || c.Sector != "finance" || c.Status != domain.StatusDrafted {
+	if c.Officer != "marko" || c.Sector != "finance" || c.Status != domain.StatusAnswerDrafted {
 		t.Errorf("case = officer %s sector %s status %s: the lost assignment must stand", c.Officer, c.Sector, c.Status)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -30,7 +31,7 @@ func TestReplay(t *testing.T) {
 			r.RegisterWorkflow(workflows.RequestWorkflow)
 			r.RegisterWorkflow(workflows.ClocksWorkflow)
 			r.RegisterWorkflow(workflows.BriefingWorkflow)
-			logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+			logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, file); err != nil {
 				t.Fatal(err)
 			}

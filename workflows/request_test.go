@@ -25,6 +25,7 @@ import (
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
+	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -44,7 +45,7 @@ type requestRun struct {
 func newRequestRun(t *testing.T, store domain.EventStore, start, dueAt time.Time, policy domain.RequestPolicy, signalErr error) *requestRun {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))))
+	suite.SetLogger(zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	env.RegisterWorkflow(workflows.RequestWorkflow)
@@ -400,7 +401,7 @@ func TestRequestWorkflowReplay(t *testing.T) {
 
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflow(workflows.RequestWorkflow)
-	logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	if err := r.ReplayWorkflowHistory(logger, history); err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +420,7 @@ func TestRecordRequestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Stop()
-	logger := workflows.NewZapLogger(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	logger := zapadapter.New(zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	c, err := client.Dial(client.Options{HostPort: srv.FrontendAddress(), Namespace: srv.Namespace(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package workflows_test
+package services_test
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
-	"github.com/predmet/predmet/workflows"
+	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/services"
 )
 
 // TestOutboxResend sends failed and uncertain notifications again, and refuses what cannot be.
@@ -15,10 +16,10 @@ func TestOutboxResend(t *testing.T) {
 	ctx := context.Background()
 	store := MustOpenStore(t)
 	var notes []activities.NoteInput
-	s := &workflows.OutboxService{Store: store, Notes: func(_ context.Context, in activities.NoteInput) error {
+	s := &services.Outbox{Store: store, Notes: noteFunc(func(_ context.Context, in activities.NoteInput) error {
 		notes = append(notes, in)
 		return nil
-	}}
+	})}
 	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	// queue writes a notification and, after its queueing, the given outcome.
 	queue := func(id string, kind domain.NotificationKind, outcome domain.Event) {
@@ -49,7 +50,7 @@ func TestOutboxResend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n.ID != domain.ResendID("ack", 1) || n.ResendOf != "ack" || n.Kind != domain.NotifyAcknowledgement || n.Status != domain.NotificationPending {
+		if n.ID != domain.ResendID("ack", 1) || n.ResendOf != "ack" || n.Kind != domain.NotifyAcknowledgement || n.Status != domain.NotificationIsPending {
 			t.Errorf("resent = %+v", n)
 		}
 		if len(notes) != 1 || notes[0].Contact == nil || notes[0].Contact.Email != "arta@example.org" || notes[0].CaseID != "c1" {
@@ -82,4 +83,20 @@ func TestOutboxResend(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noteFunc records notes with a function.
+type noteFunc func(ctx context.Context, in activities.NoteInput) error
+
+func (f noteFunc) Record(ctx context.Context, in activities.NoteInput) error { return f(ctx, in) }
+
+// MustOpenStore opens an embedded event store in a temporary directory, closed when the test ends.
+func MustOpenStore(tb testing.TB) *sqlite.Store {
+	tb.Helper()
+	store, err := sqlite.Open(tb.TempDir() + "/events.db")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	return store
 }

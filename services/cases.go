@@ -1,4 +1,4 @@
-package workflows
+package services
 
 import (
 	"context"
@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,16 +13,15 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/workflows"
 )
 
-// Service implements domain.CaseService on Temporal and the event store: intake writes the case's first
+// Cases implements domain.CaseService on Temporal and the event store: intake writes the case's first
 // event (with the submitter's personal data) to the store, then starts the case's workflow, which numbers
 // the case and runs its clock.
-type Service struct {
+type Cases struct {
 	Client   client.Client
 	Store    domain.EventStore
 	Unit     string
@@ -33,14 +30,15 @@ type Service struct {
 	Now func() time.Time
 	// Timeout bounds how long OpenCase waits for the registration, and Act for the action (default 30 s).
 	Timeout time.Duration
-	// HistoryLimit is the history length after which a case continues as new (DefaultHistoryLimit if 0).
+	// HistoryLimit is the history length after which a case continues as new
+	// (workflows.DefaultHistoryLimit if 0).
 	HistoryLimit int
 }
 
-var _ domain.CaseService = (*Service)(nil)
+var _ domain.CaseService = (*Cases)(nil)
 
 // OpenCase implements domain.CaseService.
-func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*domain.Case, error) {
+func (s *Cases) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*domain.Case, error) {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
@@ -60,29 +58,29 @@ func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*do
 
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	workflowID := CaseWorkflowID(id)
+	workflowID := workflows.CaseWorkflowID(id)
 	start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflowID,
-		TaskQueue:                TaskQueue,
+		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SearchCaseKind.ValueSet(string(req.NewCase.Kind)),
-			SearchCaseStatus.ValueSet(string(domain.StatusReceived)),
-			SearchCaseOverdue.ValueSet(false),
+			workflows.SearchCaseKind.ValueSet(string(req.NewCase.Kind)),
+			workflows.SearchCaseStatus.ValueSet(string(domain.StatusReceived)),
+			workflows.SearchCaseOverdue.ValueSet(false),
 		),
-	}, CaseWorkflow, CaseInput{CaseID: id, RequestHash: hash, Unit: s.Unit, Policy: policy, Actor: req.Actor, HistoryLimit: s.HistoryLimit})
+	}, workflows.CaseWorkflow, workflows.CaseInput{CaseID: id, RequestHash: hash, Unit: s.Unit, Policy: policy, Actor: req.Actor, HistoryLimit: s.HistoryLimit})
 	handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     "registration-" + hash[:16],
-			UpdateName:   RegistrationUpdate,
+			UpdateName:   workflows.RegistrationUpdate,
 			Args:         []any{hash},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
 	if err == nil {
-		var reg Registration
+		var reg workflows.Registration
 		err = handle.Get(ctx, &reg)
 	}
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
@@ -90,6 +88,8 @@ func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*do
 	case errors.As(err, &started):
 		// The case's workflow has already finished: the retry finds the case as it is.
 	case err != nil:
+		// A different request under a used idempotency key comes back as the registration validator's
+		// ECONFLICT.
 		return nil, temporalError(err)
 	}
 	return s.Case(ctx, id)
@@ -97,7 +97,7 @@ func (s *Service) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*do
 
 // recordReceipt writes the CaseReceived event at revision 0. A retry with the same idempotency key finds
 // the same event already there; a different request under the same key is a conflict.
-func (s *Service) recordReceipt(ctx context.Context, id, hash string, req domain.OpenCaseRequest) error {
+func (s *Cases) recordReceipt(ctx context.Context, id, hash string, req domain.OpenCaseRequest) error {
 	n := req.NewCase
 	stream := domain.CaseStream(id)
 	cause := req.RequestID
@@ -137,7 +137,7 @@ func (s *Service) recordReceipt(ctx context.Context, id, hash string, req domain
 }
 
 // Case implements domain.CaseService.
-func (s *Service) Case(ctx context.Context, id string) (*domain.Case, error) {
+func (s *Cases) Case(ctx context.Context, id string) (*domain.Case, error) {
 	events, err := s.CaseEvents(ctx, id)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (s *Service) Case(ctx context.Context, id string) (*domain.Case, error) {
 }
 
 // CaseEvents implements domain.CaseService.
-func (s *Service) CaseEvents(ctx context.Context, id string) ([]domain.RecordedEvent, error) {
+func (s *Cases) CaseEvents(ctx context.Context, id string) ([]domain.RecordedEvent, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
 	}
@@ -174,40 +174,12 @@ func requestHash(n domain.NewCase) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// temporalError turns a Temporal client error into a domain error.
-func temporalError(err error) error {
-	var rejected *temporal.ApplicationError
-	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	switch {
-	case errors.As(err, &rejected) && strings.Contains(rejected.Error(), "idempotency key"):
-		return domain.Errorf(domain.ECONFLICT, "The idempotency key was already used for a different request.")
-	case errors.As(err, &timeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return unavailable(err)
-	}
-	if st, ok := status.FromError(err); ok {
-		switch st.Code() {
-		case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled, codes.ResourceExhausted:
-			return unavailable(err)
-		}
-	}
-	var svcUnavailable *serviceerror.Unavailable
-	if errors.As(err, &svcUnavailable) {
-		return unavailable(err)
-	}
-	return fmt.Errorf("temporal: %w", err)
-}
-
-func unavailable(err error) error {
-	e := domain.Errorf(domain.EUNAVAILABLE, "The workflow engine did not answer in time; retry the request with the same Idempotency-Key.")
-	return fmt.Errorf("%w (%v)", e, err)
-}
-
 // Act implements domain.CaseService. The action runs as ActionUpdate on the case's workflow; with an
 // idempotency key the update's ID is derived from it, so a retry returns the case without acting again:
 // within the run that took it, Temporal answers the update with its first outcome; after a continue-as-new
 // or the end of the case, the update's ID in the recorded events' causation shows it was done. (A retry of
 // an action that was refused is decided again.)
-func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionRequest, idempotencyKey string) (*domain.Case, error) {
+func (s *Cases) Act(ctx context.Context, caseID string, req domain.ActionRequest, idempotencyKey string) (*domain.Case, error) {
 	if _, err := uuid.Parse(caseID); err != nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", caseID)
 	}
@@ -233,12 +205,12 @@ func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionReque
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	var res ActionResult
+	var res workflows.ActionResult
 	err := retryUpdate(ctx, func() error {
 		handle, err := s.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-			WorkflowID:   CaseWorkflowID(caseID),
+			WorkflowID:   workflows.CaseWorkflowID(caseID),
 			UpdateID:     updateID,
-			UpdateName:   ActionUpdate,
+			UpdateName:   workflows.ActionUpdate,
 			Args:         []any{req},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		})
@@ -253,37 +225,14 @@ func (s *Service) Act(ctx context.Context, caseID string, req domain.ActionReque
 	return s.Case(ctx, caseID)
 }
 
-// retryUpdate calls send until it succeeds, fails otherwise than by a lost workflow task, or ctx ends.
-// The server answers WorkflowNotReady when the workflow task that carried an update failed (for example
-// because a child's completion arrived as the workflow completed), and Unavailable when it aborted the
-// update: either way the workflow did not take it, and sending it again under the same ID is safe.
-func retryUpdate(ctx context.Context, send func() error) error {
-	wait := 50 * time.Millisecond
-	for {
-		err := send()
-		var notReady *serviceerror.WorkflowNotReady
-		var unavailable *serviceerror.Unavailable
-		lost := errors.As(err, &notReady) || errors.As(err, &unavailable) && strings.Contains(unavailable.Message, "update was aborted")
-		if !lost {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, time.Second)
-	}
-}
-
 // actedAlready reports whether the case's stream holds events recorded by the update with the given ID.
-func (s *Service) actedAlready(ctx context.Context, caseID, updateID string) (bool, error) {
+func (s *Cases) actedAlready(ctx context.Context, caseID, updateID string) (bool, error) {
 	events, err := s.CaseEvents(ctx, caseID)
 	if err != nil {
 		return false, err
 	}
 	for i := len(events) - 1; i >= 0; i-- {
-		if strings.Contains(domain.DecodeMetadata(events[i]).CausationID, "#"+updateID+"@") {
+		if workflows.CausedByUpdate(domain.DecodeMetadata(events[i]).CausationID, updateID) {
 			return true, nil
 		}
 	}
@@ -291,13 +240,16 @@ func (s *Service) actedAlready(ctx context.Context, caseID, updateID string) (bo
 }
 
 // actionError explains why an action failed: the domain's reason, an unknown case, or a case whose
-// workflow has ended.
-func (s *Service) actionError(ctx context.Context, caseID string, err error) error {
-	if de, ok := domainError(err); ok {
+// workflow has ended. The server answers an update to a workflow that has completed, or that completes
+// before it takes the update, with NotFound (ErrWorkflowCompleted and AbortedByWorkflowClosingErr in
+// go.temporal.io/server v1.32.1, service/history/consts/const.go and
+// service/history/workflow/update/errors_failures.go).
+func (s *Cases) actionError(ctx context.Context, caseID string, err error) error {
+	if de, ok := workflows.DomainError(err); ok {
 		return de
 	}
 	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+	if errors.As(err, &notFound) {
 		c, cerr := s.Case(ctx, caseID)
 		if cerr != nil {
 			return cerr
@@ -310,74 +262,9 @@ func (s *Service) actionError(ctx context.Context, caseID string, err error) err
 	return temporalError(err)
 }
 
-func (s *Service) timeout() time.Duration {
+func (s *Cases) timeout() time.Duration {
 	if s.Timeout == 0 {
 		return 30 * time.Second
 	}
 	return s.Timeout
-}
-
-// ClockService implements domain.ClockService with ClocksWorkflow.
-type ClockService struct {
-	Client client.Client
-	Store  domain.EventStore
-	// Timeout bounds how long a change waits for the workflow (default 30 s).
-	Timeout time.Duration
-}
-
-var _ domain.ClockService = (*ClockService)(nil)
-
-// GlobalClocks implements domain.ClockService: the fold of domain.ClocksStream.
-func (s *ClockService) GlobalClocks(ctx context.Context) (*domain.GlobalClocks, error) {
-	return domain.ReadGlobalClocks(ctx, s.Store)
-}
-
-// SuspendAllClocks implements domain.ClockService.
-func (s *ClockService) SuspendAllClocks(ctx context.Context, actor domain.Actor, reason string) (*domain.GlobalClocks, error) {
-	return s.change(ctx, ClocksCommand{Suspend: true, Reason: reason, Actor: actor})
-}
-
-// ResumeAllClocks implements domain.ClockService.
-func (s *ClockService) ResumeAllClocks(ctx context.Context, actor domain.Actor, reason string) (*domain.GlobalClocks, error) {
-	return s.change(ctx, ClocksCommand{Reason: reason, Actor: actor})
-}
-
-func (s *ClockService) change(ctx context.Context, cmd ClocksCommand) (*domain.GlobalClocks, error) {
-	if err := domain.ValidateClocksChange(cmd.Suspend, cmd.Reason); err != nil {
-		return nil, err
-	}
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var g domain.GlobalClocks
-	updateID := uuid.NewString()
-	err := retryUpdate(ctx, func() error {
-		start := s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-			ID:                       ClocksWorkflowID,
-			TaskQueue:                TaskQueue,
-			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		}, ClocksWorkflow)
-		handle, err := s.Client.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-			StartWorkflowOperation: start,
-			UpdateOptions: client.UpdateWorkflowOptions{
-				UpdateID:     updateID,
-				UpdateName:   ClocksUpdate,
-				Args:         []any{cmd},
-				WaitForStage: client.WorkflowUpdateStageCompleted,
-			},
-		})
-		if err == nil {
-			err = handle.Get(ctx, &g)
-		}
-		return err
-	})
-	if de, ok := domainError(err); ok {
-		return nil, de
-	} else if err != nil {
-		return nil, temporalError(err)
-	}
-	return &g, nil
 }

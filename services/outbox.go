@@ -1,9 +1,7 @@
-package workflows
+package services
 
 import (
 	"context"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/predmet/predmet/activities"
@@ -17,27 +15,34 @@ type NotificationLister interface {
 	Get(ctx context.Context, id string) (domain.NotificationSummary, error)
 }
 
-// OutboxService implements domain.OutboxService over the notifications' read model, their streams and,
+// CaseNoter records a note on a case from outside its workflow (activities.CaseNotes).
+type CaseNoter interface {
+	Record(ctx context.Context, in activities.NoteInput) error
+}
+
+// Outbox implements domain.OutboxService over the notifications' read model, their streams and,
 // without a mail server, the outbox that holds the messages.
-type OutboxService struct {
+type Outbox struct {
 	Notifications NotificationLister
 	Store         domain.EventStore
 	// Outbox holds the messages when no mail server is configured; nil when one is.
 	Outbox *notify.Outbox
-	// Notes records a corrected address on the case (activities.Activities.NoteOnCase).
-	Notes func(ctx context.Context, in activities.NoteInput) error
+	// Notes records a corrected address on the case.
+	Notes CaseNoter
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
 }
 
-var _ domain.OutboxService = (*OutboxService)(nil)
+var _ domain.OutboxService = (*Outbox)(nil)
 
 // List implements domain.OutboxService.
-func (s *OutboxService) List(ctx context.Context, q domain.NotificationQuery) (domain.Page[domain.NotificationSummary], error) {
+func (s *Outbox) List(ctx context.Context, q domain.NotificationQuery) (domain.Page[domain.NotificationSummary], error) {
 	return s.Notifications.List(ctx, q)
 }
 
 // Get implements domain.OutboxService. The notification's state comes from its stream, which is never
 // behind, and the rest from the read model once it has it.
-func (s *OutboxService) Get(ctx context.Context, id string) (domain.OutboxEntry, error) {
+func (s *Outbox) Get(ctx context.Context, id string) (domain.OutboxEntry, error) {
 	n, err := domain.ReadNotification(ctx, s.Store, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return domain.OutboxEntry{}, domain.Errorf(domain.ENOTFOUND, "No notification with ID %q.", id)
@@ -72,34 +77,28 @@ func summaryOf(n *domain.Notification) domain.NotificationSummary {
 	return s
 }
 
-// Resend implements domain.OutboxService.
-func (s *OutboxService) Resend(ctx context.Context, r domain.ResendRequest) (domain.NotificationSummary, error) {
+// Resend implements domain.OutboxService. The domain decides whether the notification may go again and
+// whose address may be corrected (domain.Notification.Resend); a corrected address is recorded on the
+// case first, then the new notification is queued (domain.QueueNotification), and the dispatcher starts
+// its delivery.
+func (s *Outbox) Resend(ctx context.Context, r domain.ResendRequest) (domain.NotificationSummary, error) {
 	n, err := domain.ReadNotification(ctx, s.Store, r.ID)
 	if err != nil {
 		return domain.NotificationSummary{}, err
 	}
-	switch n.Status {
-	case domain.NotificationRejected, domain.NotificationUnsure:
-	case domain.NotificationDelivered:
-		return domain.NotificationSummary{}, domain.Errorf(domain.ECONFLICT, "The notification was delivered; there is nothing to send again.")
-	default:
-		return domain.NotificationSummary{}, domain.Errorf(domain.ECONFLICT, "The notification is still being delivered.")
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
 	}
-	if email := strings.TrimSpace(r.Email); email != "" {
-		if !n.Kind.ToSubmitter() {
-			return domain.NotificationSummary{}, domain.FieldErrorf("email", "Only a message to the submitter takes a corrected address; correct staff addresses in the organisation directory.")
-		}
-		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-			return domain.NotificationSummary{}, domain.FieldErrorf("email", "%q is not an e-mail address.", email)
-		}
-		note := &domain.SubmitterContactCorrected{Email: email, By: r.Actor.UserID, At: time.Now().UTC()}
-		key := "contact/" + domain.ResendID(n.ID, 1)
-		if err := s.Notes(ctx, activities.NoteInput{CaseID: n.CaseID, Key: key, Contact: note}); err != nil {
+	again, contact, err := n.Resend(r, now().UTC())
+	if err != nil {
+		return domain.NotificationSummary{}, err
+	}
+	if contact != nil {
+		if err := s.Notes.Record(ctx, activities.NoteInput{CaseID: n.CaseID, Key: "contact/" + again.ID, Contact: contact}); err != nil {
 			return domain.NotificationSummary{}, err
 		}
 	}
-	again := n.NotificationQueued
-	again.ID, again.ResendOf, again.At = domain.ResendID(n.ID, 1), n.ID, time.Now().UTC()
 	if err := domain.QueueNotification(ctx, s.Store, again); err != nil {
 		return domain.NotificationSummary{}, err
 	}
