@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/projections"
 )
 
@@ -55,7 +56,7 @@ func TestCrash(t *testing.T) {
 
 func crash(t *testing.T, seed uint64, newProjection func(domain.EventStore) projections.Projection) {
 	rng := rand.New(rand.NewPCG(seed, 0))
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	path := filepath.Join(t.TempDir(), "projections.db")
 
 	stop := make(chan struct{})

@@ -7,13 +7,14 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/workflows"
 )
 
 // TestOutboxResend sends failed and uncertain notifications again, and refuses what cannot be.
 func TestOutboxResend(t *testing.T) {
 	ctx := context.Background()
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	var notes []activities.NoteInput
 	s := &workflows.OutboxService{Store: store, Notes: func(_ context.Context, in activities.NoteInput) error {
 		notes = append(notes, in)
