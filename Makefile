@@ -4,7 +4,7 @@ BIN       := $(CURDIR)/bin
 STATICCHECK_VERSION   := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
 
-.PHONY: run test lint bench tools build
+.PHONY: run test test-short lint bench tools build
 
 ## run: everything in one process on the embedded default (data in ./data)
 run: build
@@ -14,10 +14,16 @@ run: build
 build:
 	$(GO) build -o $(BIN)/predmet ./cmd/predmet
 
-## test: every test, lint included (what CI runs)
+## test: every test, lint included (what CI runs). The end-to-end tests run side by side, each on its own
+## stack (-parallel 8): they mostly wait for Temporal, the mail server and the browser.
 test: lint
-	$(GO) test -count=1 -timeout 45m ./...
+	$(GO) test -count=1 -parallel 8 -timeout 45m ./...
 	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./notify/... ./directory/...
+
+## test-short: the quick loop: under -short the slow tests (end to end, a Temporal server, a browser) skip
+## themselves and the crash tests run fewer rounds; unchanged packages' results come from Go's test cache
+test-short:
+	$(GO) test -short ./...
 
 ## lint: go vet, staticcheck and workflowcheck
 lint: tools
