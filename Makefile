@@ -6,7 +6,7 @@ WORKFLOWCHECK_VERSION := v0.6.0
 # The S3 server the blob store's tests run against (blob/s3blob/s3test.Version names the same release).
 VERSITYGW_VERSION     := v1.8.0
 
-.PHONY: run test lint bench tools build
+.PHONY: run test test-short lint bench tools build
 
 ## run: everything in one process on the embedded default (data in ./data), with the sample organisation
 ## directory. Other ports or data directory: make run ARGS="--api-addr 127.0.0.1:9090 --data-dir /tmp/p"
@@ -19,10 +19,16 @@ run: build
 build:
 	$(GO) build -o $(BIN)/predmet ./cmd/predmet
 
-## test: every test, lint included (what CI runs)
+## test: every test, lint included (what CI runs). The end-to-end tests run side by side, each on its own
+## stack (-parallel 8): they mostly wait for Temporal, the mail server and the browser.
 test: lint
-	$(GO) test -count=1 -timeout 45m ./...
-	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./notify/... ./directory/... ./blob/... ./letters/...
+	$(GO) test -count=1 -parallel 8 -timeout 45m ./...
+	$(GO) test -count=1 -race -timeout 20m ./domain/... ./eventstore/... ./projections/... ./intake/... ./i18n/... ./activities/... ./workflows/... ./services/... ./dispatch/... ./notify/... ./directory/... ./blob/... ./letters/... ./auth/...
+
+## test-short: the quick loop: under -short the slow tests (end to end, a Temporal server, a browser) skip
+## themselves and the crash tests run fewer rounds; unchanged packages' results come from Go's test cache
+test-short:
+	$(GO) test -short ./...
 
 ## lint: go vet, staticcheck and workflowcheck
 lint: tools

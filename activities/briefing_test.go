@@ -12,6 +12,7 @@ import (
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 )
 
 // caseList is a domain.ReadModels that knows only a list of cases: it answers every case query with
@@ -52,19 +53,7 @@ func (caseList) FOIReport(context.Context, int) (domain.FOIReport, error) {
 // models rm, over an embedded event store in a temporary directory, and that store.
 func MustOpenBriefingEnv(tb testing.TB, rm domain.ReadModels) (*testsuite.TestActivityEnvironment, *sqlite.Store) {
 	tb.Helper()
-	loc, err := time.LoadLocation("Europe/Skopje")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	store, err := sqlite.Open(tb.TempDir() + "/events.db")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(&activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: loc, ReadModels: rm})
-	return env, store
+	return testkit.MustOpenActivityEnv(tb, func(a *activities.Activities) { a.ReadModels = rm })
 }
 
 func TestDayOf(t *testing.T) {

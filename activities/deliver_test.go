@@ -16,6 +16,7 @@ import (
 	"github.com/predmet/predmet/directory"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/notify"
 	"github.com/predmet/predmet/notify/smtptest"
 )
@@ -73,15 +74,7 @@ func (p panicAfterSend) Send(ctx context.Context, m notify.Mail) error {
 
 func mustOpenDeliveryEnv(tb testing.TB, opts smtptest.Options, wrap func(activities.Mailer) activities.Mailer) *deliveryEnv {
 	tb.Helper()
-	loc, err := time.LoadLocation("Europe/Skopje")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	store, err := sqlite.Open(tb.TempDir() + "/events.db")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	loc := testkit.Skopje
 	org, err := directory.Load("../deploy/directory/example.json")
 	if err != nil {
 		tb.Fatal(err)
@@ -101,17 +94,15 @@ func mustOpenDeliveryEnv(tb testing.TB, opts smtptest.Options, wrap func(activit
 	}
 	sig := &recordingSignaler{}
 	rm := &inbox{}
-	composer := &activities.MailComposer{
-		ReadModels: rm,
-		Mail:       &notify.Composer{Templates: templates, From: mail.Address{Name: "Општина Пример", Address: "noreply@opstina-primer.example"}},
-		Directory:  func() *domain.Organisation { return org },
-		Store:      store,
-		Location:   loc,
-	}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(&activities.Activities{
-		Store: store, Calendar: domain.NewCalendar(nil), Location: loc, Signaler: sig, Mailer: mailer, Composer: composer,
+	env, store := testkit.MustOpenActivityEnv(tb, func(a *activities.Activities) {
+		a.Signaler, a.Mailer = sig, mailer
+		a.Composer = &activities.MailComposer{
+			ReadModels: rm,
+			Mail:       &notify.Composer{Templates: templates, From: mail.Address{Name: "Општина Пример", Address: "noreply@opstina-primer.example"}},
+			Directory:  func() *domain.Organisation { return org },
+			Store:      a.Store,
+			Location:   loc,
+		}
 	})
 	return &deliveryEnv{env: env, store: store, server: server, org: org, signals: sig, inbox: rm}
 }

@@ -8,34 +8,14 @@ import (
 	_ "time/tzdata" // Europe/Skopje wherever the tests run
 
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
-	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 )
 
-// MustOpenNotifyEnv returns an activity test environment running predmet's activities over an embedded
-// event store in a temporary directory, and that store.
-func MustOpenNotifyEnv(tb testing.TB) (*testsuite.TestActivityEnvironment, *sqlite.Store) {
-	tb.Helper()
-	loc, err := time.LoadLocation("Europe/Skopje")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	store, err := sqlite.Open(tb.TempDir() + "/events.db")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(&activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: loc})
-	return env, store
-}
-
 func TestPlanRequest(t *testing.T) {
-	env, _ := MustOpenNotifyEnv(t)
+	env, _ := testkit.MustOpenActivityEnv(t)
 	loc, _ := time.LoadLocation("Europe/Skopje")
 	var a *activities.Activities
 	due := domain.Date{Year: 2026, Month: time.May, Day: 22}.EndOfDayIn(loc)
@@ -76,7 +56,7 @@ func TestNotify(t *testing.T) {
 	first := time.Date(2026, 5, 5, 6, 0, 0, 0, time.UTC)
 
 	t.Run("OK_WritesOnce", func(t *testing.T) {
-		env, store := MustOpenNotifyEnv(t)
+		env, store := testkit.MustOpenActivityEnv(t)
 		n := notification(first)
 		// A retry, and a second delivery of the same notification at a later time, write nothing.
 		for _, again := range []domain.NotificationQueued{n, n, notification(first.Add(time.Minute))} {
@@ -110,7 +90,7 @@ func TestNotify(t *testing.T) {
 	t.Run("OK_StoreThatDoesNotRecogniseRetries", func(t *testing.T) {
 		// A store whose retry check is best effort answers a late retry with a conflict: Notify reads the
 		// stream and finds its own event.
-		_, store := MustOpenNotifyEnv(t)
+		_, store := testkit.MustOpenActivityEnv(t)
 		acts := &activities.Activities{Store: strictStore{store}}
 		n := notification(first)
 		for range 2 {
@@ -125,7 +105,7 @@ func TestNotify(t *testing.T) {
 	})
 
 	t.Run("ErrConflict_StreamHoldsAnotherEvent", func(t *testing.T) {
-		env, store := MustOpenNotifyEnv(t)
+		env, store := testkit.MustOpenActivityEnv(t)
 		n := notification(first)
 		stream := domain.NotificationStream(n.ID)
 		other, err := domain.EncodeEvents(stream, 0, domain.Metadata{}, &domain.NotificationQueued{ID: "someone else's"})
@@ -144,7 +124,7 @@ func TestNotify(t *testing.T) {
 	})
 
 	t.Run("ErrInvalid_NoID", func(t *testing.T) {
-		env, _ := MustOpenNotifyEnv(t)
+		env, _ := testkit.MustOpenActivityEnv(t)
 		n := notification(first)
 		n.ID = ""
 		_, err := env.ExecuteActivity(a.Notify, n)

@@ -18,19 +18,8 @@ import (
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/kurrentdb"
 	"github.com/predmet/predmet/eventstore/kurrentdb/kurrentdbtest"
-	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 )
-
-// MustOpenStore opens an embedded event store in a temporary directory, closed when the test ends.
-func MustOpenStore(tb testing.TB) *sqlite.Store {
-	tb.Helper()
-	store, err := sqlite.Open(filepath.Join(tb.TempDir(), "events.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	return store
-}
 
 // MustOpenCheckpoints opens a checkpoint file at path, closed when the test ends.
 func MustOpenCheckpoints(tb testing.TB, path string) *dispatch.FileCheckpoints {
@@ -205,7 +194,7 @@ func queuedOnce(tb testing.TB, store domain.EventStore, want int, ids ...string)
 // store, and KurrentDB through its adapter and the official client (against kurrentdbtest's double of
 // its gRPC API).
 var stores = map[string]func(tb testing.TB) domain.EventStore{
-	"SQLite": func(tb testing.TB) domain.EventStore { return MustOpenStore(tb) },
+	"SQLite": func(tb testing.TB) domain.EventStore { return testkit.MustOpenStore(tb) },
 	"KurrentDB": func(tb testing.TB) domain.EventStore {
 		tb.Helper()
 		s, err := kurrentdb.Open(kurrentdbtest.MustStart(tb).URL())

@@ -120,8 +120,8 @@ func (d *Deadline) suspenders() []ClockSource {
 //   - For a working-day clock, Skipped keeps the non-working days passed over while the clock ran: those
 //     after a suspension's day are dropped, those after a resumption's day are added.
 //   - A suspension stops the clock: the time left is what remained from the suspension's day to the raw
-//     due date (calendar days, working days after that day, or the exact duration for hour and minute
-//     clocks). A clock already stopped by another source stays stopped.
+//     due date (calendar days, working days after that day, or the exact duration for hour, minute and
+//     second clocks). A clock already stopped by another source stays stopped.
 //     A clock stopped after its due instant had passed has nothing left: it resumes still due when it
 //     was, unless an extension while it stood still gave it time.
 //   - A resumption by the last source holding the clock restarts it from the resumption's day with the
@@ -159,7 +159,7 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 		case ClockExtended:
 			counted += ch.By.Length
 			if stopped {
-				if clock.Unit == Hours || clock.Unit == Minutes {
+				if clock.Unit == Hours || clock.Unit == Minutes || clock.Unit == Seconds {
 					left.Duration += ch.By.duration()
 				} else {
 					left.Days += ch.By.Length
@@ -224,7 +224,7 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 		// Record what the change did.
 		ch.PreviousDueAt, ch.MovedFrom, ch.Left = previous, nil, nil
 		switch clock.Unit {
-		case Hours, Minutes:
+		case Hours, Minutes, Seconds:
 			ch.DueAt, ch.DueDate = rawAt.In(loc), DateOf(rawAt, loc)
 		case CalendarDays:
 			due := c.NextWorkingDay(raw)
@@ -246,7 +246,7 @@ func (c *Calendar) DeadlineWith(start time.Time, clock Clock, changes []ClockCha
 
 	out := Deadline{Start: dl.Start, Clock: clock, Changes: applied, DaysCounted: counted}
 	switch clock.Unit {
-	case Hours, Minutes:
+	case Hours, Minutes, Seconds:
 		out.DaysCounted = 0
 		out.DueAt = rawAt.In(loc)
 		out.DueDate = DateOf(out.DueAt, loc)

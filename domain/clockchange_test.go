@@ -18,7 +18,11 @@ type changes struct {
 
 func (c changes) at(s string) time.Time {
 	c.t.Helper()
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, c.loc)
+	layout := "2006-01-02 15:04"
+	if len(s) > len(layout) {
+		layout = time.DateTime // with seconds
+	}
+	t, err := time.ParseInLocation(layout, s, c.loc)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -171,6 +175,12 @@ func TestCalendar_DeadlineWith(t *testing.T) {
 			changeDue: []string{"2026-05-22"}, changeLeft: []int{0},
 			explain: "90 minutes from 2026-05-22 09:00 CEST end at 2026-05-22 10:30 CEST; hours and minutes run on weekends and holidays too. " +
 				"Suspended on 2026-05-22 09:45 CEST (by staff) with 45 minutes left. The clock is suspended; 45 minutes are left.",
+		},
+		{
+			// 40 seconds from 09:00:00; stopped at 09:00:30 with 10 seconds left, resumed at 09:05:00.
+			name: "OKResumedSeconds", start: "2026-05-22 09:00", clock: "40s",
+			changes: []domain.ClockChange{ch.suspend("2026-05-22 09:00:30", staff, ""), ch.resume("2026-05-22 09:05", staff)},
+			dueDate: "2026-05-22", dueAt: "2026-05-22 09:05:10", changeDue: []string{"2026-05-22", "2026-05-22"}, changeLeft: []int{0, -1},
 		},
 		{
 			// Staff stop it on 5 March, the decree on 6 March; staff resume on 9 March, but it runs again only
@@ -362,7 +372,7 @@ func TestCalendar_DeadlineWith(t *testing.T) {
 					t.Errorf("change %d: Left = %+v, want %d days", i, c.Left, want)
 				}
 			}
-			if clock.Unit == domain.Hours || clock.Unit == domain.Minutes {
+			if clock.Unit == domain.Hours || clock.Unit == domain.Minutes || clock.Unit == domain.Seconds {
 				if dl.DaysCounted != 0 {
 					t.Errorf("DaysCounted = %d, want 0 for a time clock", dl.DaysCounted)
 				}

@@ -14,6 +14,7 @@ const (
 	WorkingDays  ClockUnit = "working_days"  // only working days count
 	Hours        ClockUnit = "hours"         // elapsed hours, weekends and holidays included
 	Minutes      ClockUnit = "minutes"       // elapsed minutes, weekends and holidays included
+	Seconds      ClockUnit = "seconds"       // elapsed seconds: for tests and demonstrations that cannot wait minutes
 )
 
 // clockSuffixes are the short forms of the units, as accepted by ParseClock. Longer suffixes come first.
@@ -25,6 +26,7 @@ var clockSuffixes = [...]struct {
 	{"d", CalendarDays},
 	{"h", Hours},
 	{"m", Minutes},
+	{"s", Seconds},
 }
 
 // MaxClockLength is the longest clock Validate accepts, in any unit (about a hundred years in days).
@@ -38,7 +40,7 @@ type Clock struct {
 }
 
 // ParseClock parses the short form of a clock: "60d" (calendar days), "15wd" (working days), "48h"
-// (hours) or "30m" (minutes). It returns an EINVALID error for anything else.
+// (hours), "30m" (minutes) or "20s" (seconds). It returns an EINVALID error for anything else.
 func ParseClock(s string) (Clock, error) {
 	c, err := parseClock(s)
 	if err != nil {
@@ -54,9 +56,9 @@ func ParseClock(s string) (Clock, error) {
 // from 1 to MaxClockLength.
 func (c Clock) Validate() error {
 	switch c.Unit {
-	case CalendarDays, WorkingDays, Hours, Minutes:
+	case CalendarDays, WorkingDays, Hours, Minutes, Seconds:
 	default:
-		return FieldErrorf("clock", "unknown clock unit %q: want %s, %s, %s or %s", c.Unit, CalendarDays, WorkingDays, Hours, Minutes)
+		return FieldErrorf("clock", "unknown clock unit %q: want %s, %s, %s, %s or %s", c.Unit, CalendarDays, WorkingDays, Hours, Minutes, Seconds)
 	}
 	if c.Length < 1 || c.Length > MaxClockLength {
 		return FieldErrorf("clock", "clock length %d out of range 1..%d", c.Length, MaxClockLength)
@@ -76,13 +78,15 @@ func (c Clock) String() string {
 	return strconv.Itoa(c.Length) + " " + string(c.Unit)
 }
 
-// duration returns the length of an hour or minute clock.
+// duration returns the length of an hour, minute or second clock.
 func (c Clock) duration() time.Duration {
 	switch c.Unit {
 	case Hours:
 		return time.Duration(c.Length) * time.Hour
 	case Minutes:
 		return time.Duration(c.Length) * time.Minute
+	case Seconds:
+		return time.Duration(c.Length) * time.Second
 	}
 	return 0
 }
@@ -104,7 +108,7 @@ type Deadline struct {
 	DueAt time.Time `json:"dueAt"`
 	// DueDate is the civil date of DueAt in the calendar's location.
 	DueDate Date `json:"dueDate"`
-	// DaysCounted is the number of days counted for a day clock (its length), 0 for hour and minute clocks.
+	// DaysCounted is the number of days counted for a day clock (its length), 0 for hour, minute and second clocks.
 	DaysCounted int `json:"daysCounted"`
 	// Skipped lists the non-working days the deadline passed over: for calendar days, the days after the
 	// original due date that were not working days; for working days, every non-working day not counted.
@@ -128,7 +132,7 @@ type Deadline struct {
 // if it is not a working day, the next working day. Working days: the due date is the Length-th working
 // day after that date. Either way DueAt is 23:59:59 on the due date in loc (see Date.EndOfDayIn).
 //
-// Hour and minute clocks: DueAt is start plus the elapsed duration, whatever the day; DueDate is its date
+// Hour, minute and second clocks: DueAt is start plus the elapsed duration, whatever the day; DueDate is its date
 // in loc.
 //
 // The clock should have passed Validate; an invalid clock gives a Deadline due at start.
@@ -143,7 +147,7 @@ func (c *Calendar) Deadline(start time.Time, clock Clock, loc *time.Location) De
 		return dl
 	}
 	switch clock.Unit {
-	case Hours, Minutes:
+	case Hours, Minutes, Seconds:
 		dl.DueAt = start.Add(clock.duration()).In(loc)
 		dl.DueDate = DateOf(dl.DueAt, loc)
 		return dl

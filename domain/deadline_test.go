@@ -19,6 +19,7 @@ func TestParseClock(t *testing.T) {
 		{"15wd", domain.Clock{Length: 15, Unit: domain.WorkingDays}},
 		{"48h", domain.Clock{Length: 48, Unit: domain.Hours}},
 		{"30m", domain.Clock{Length: 30, Unit: domain.Minutes}},
+		{"20s", domain.Clock{Length: 20, Unit: domain.Seconds}},
 		{" 5d ", domain.Clock{Length: 5, Unit: domain.CalendarDays}},
 	} {
 		t.Run("OK"+tt.want.String(), func(t *testing.T) {
@@ -31,7 +32,7 @@ func TestParseClock(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"", "d", "60", "60 d", "0d", "-5d", "+5d", "60w", "60dd", "1.5h", "99999d", "60days"} {
+	for _, in := range []string{"", "d", "60", "60 d", "0d", "-5d", "+5d", "60w", "60dd", "1.5h", "99999d", "60days", "20 seconds", "0s"} {
 		t.Run("ErrInvalid/"+in, func(t *testing.T) {
 			if c, err := domain.ParseClock(in); domain.ErrorCode(err) != domain.EINVALID {
 				t.Errorf("ParseClock(%q) = %v, %v, want EINVALID", in, c, err)
@@ -232,6 +233,11 @@ func TestCalendar_Deadline(t *testing.T) {
 		{
 			name: "OKMinutesAcrossMidnight", start: at("2026-05-22", 23, 50), clock: domain.Clock{Length: 30, Unit: domain.Minutes},
 			dueAt: at("2026-05-23", 0, 20), dueDate: "2026-05-23",
+		},
+		{
+			// Seconds, for tests that cannot wait minutes: counted like minutes, to the second.
+			name: "OKSecondsAcrossMidnight", start: at("2026-05-22", 23, 59).Add(50 * time.Second), clock: domain.Clock{Length: 20, Unit: domain.Seconds},
+			dueAt: at("2026-05-23", 0, 0).Add(10 * time.Second), dueDate: "2026-05-23",
 		},
 		{
 			name: "OKHoursFromUTCStart", start: time.Date(2026, 12, 31, 22, 30, 0, 0, time.UTC), clock: domain.Clock{Length: 1, Unit: domain.Hours},

@@ -87,7 +87,7 @@ func ExplanationFormats() []string { return slices.Clone(explanationFormats[:]) 
 
 // Layouts of the instants in explanations.
 const (
-	minuteLayout = "2006-01-02 15:04 MST"    // the instants of hour and minute clocks
+	minuteLayout = "2006-01-02 15:04 MST"    // the instants of hour, minute and second clocks
 	secondLayout = "2006-01-02 15:04:05 MST" // the due instant of an invalid clock
 	dueLayout    = "15:04:05 MST"            // the time of day a day clock is due by
 )
@@ -111,6 +111,8 @@ func (a Amount) String() string {
 		one, many = "hour", "hours"
 	case Minutes:
 		one, many = "minute", "minutes"
+	case Seconds:
+		one, many = "second", "seconds"
 	default:
 		return Clock{Length: a.Count, Unit: a.Unit}.String()
 	}
@@ -125,7 +127,7 @@ func countEnglish(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// Span is the time left on an hour or minute clock, in words: hours, minutes and seconds, rounded to
+// Span is the time left on an hour, minute or second clock, in words: hours, minutes and seconds, rounded to
 // the second, e.g. "22 hours and 45 minutes"; "0 minutes" when nothing is left.
 type Span time.Duration
 
@@ -290,7 +292,7 @@ func (d Deadline) Explanation() []Message {
 	start := DateOf(d.Start, loc)
 	var first Message
 	switch d.Clock.Unit {
-	case Hours, Minutes:
+	case Hours, Minutes, Seconds:
 		return []Message{msg(fmtTimed, length, d.Start.In(loc).Format(minuteLayout), d.DueAt.Format(minuteLayout))}
 	case CalendarDays:
 		if d.MovedFrom == nil {
@@ -330,12 +332,12 @@ func isWeekdayName(s string) bool {
 
 // explainChanged returns the explanation of a deadline with changes (see Explanation).
 func (d Deadline) explainChanged(loc *time.Location) []Message {
-	timed := d.Clock.Unit == Hours || d.Clock.Unit == Minutes
+	timed := d.Clock.Unit == Hours || d.Clock.Unit == Minutes || d.Clock.Unit == Seconds
 	first := d.Changes[0]
 	length := Amount{Count: d.Clock.Length, Unit: d.Clock.Unit}
 	var msgs []Message
 	switch d.Clock.Unit {
-	case Hours, Minutes:
+	case Hours, Minutes, Seconds:
 		msgs = append(msgs, msg(fmtTimed, length, d.Start.In(loc).Format(minuteLayout),
 			d.Start.Add(d.Clock.duration()).In(loc).Format(minuteLayout)))
 	case CalendarDays:
@@ -460,7 +462,7 @@ func (d Deadline) explainChanged(loc *time.Location) []Message {
 // left returns the time a stopped clock has left, counted like the clock: an Amount of calendar or
 // working days, or a Span.
 func (d Deadline) left(l ClockLeft) any {
-	if d.Clock.Unit != Hours && d.Clock.Unit != Minutes {
+	if d.Clock.Unit != Hours && d.Clock.Unit != Minutes && d.Clock.Unit != Seconds {
 		return Amount{Count: l.Days, Unit: d.Clock.Unit}
 	}
 	return Span(l.Duration)

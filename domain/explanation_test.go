@@ -158,6 +158,7 @@ func TestExplanationWords(t *testing.T) {
 		{"OKAmountOne", domain.Amount{Count: 1, Unit: domain.WorkingDays}, "1 working day"},
 		{"OKAmountMany", domain.Amount{Count: 60, Unit: domain.CalendarDays}, "60 calendar days"},
 		{"OKAmountMinutes", domain.Amount{Count: 90, Unit: domain.Minutes}, "90 minutes"},
+		{"OKAmountSeconds", domain.Amount{Count: 20, Unit: domain.Seconds}, "20 seconds"},
 		{"OKAmountUnknownUnit", domain.Amount{Count: 3, Unit: "weeks"}, "3 weeks"},
 		{"OKSpanZero", domain.Span(0), "0 minutes"},
 		{"OKSpanParts", domain.Span(time.Hour + 2*time.Minute + 3*time.Second), "1 hour, 2 minutes and 3 seconds"},

@@ -25,7 +25,7 @@ type PlannedStep struct {
 // the calendar's one-off days.
 //
 // Reminders go to the head of the sector asked (LevelHead), at their offset before the due instant:
-//   - an hour or minute offset: dueAt minus the offset;
+//   - an hour, minute or second offset: dueAt minus the offset;
 //   - N calendar days: 08:00 on the due date minus N days, or on the working day before it if that is
 //     not a working day;
 //   - N working days: 08:00 on the N-th working day before the due date.
@@ -33,7 +33,7 @@ type PlannedStep struct {
 // They are numbered in the order they go out. The escalation ladder is climbed after the due instant,
 // its steps numbered in the policy's order:
 //   - an offset of 0 (in any unit): the first second after dueAt;
-//   - an hour or minute offset: dueAt plus the offset;
+//   - an hour, minute or second offset: dueAt plus the offset;
 //   - N calendar days: 08:00 on the due date plus N days, or on the next working day if that is not one;
 //   - N working days: 08:00 on the N-th working day after the due date.
 //
@@ -53,7 +53,7 @@ func (c *Calendar) PlanRequest(dueAt time.Time, p RequestPolicy, loc *time.Locat
 	for _, r := range p.Reminders {
 		var at time.Time
 		switch r.Unit {
-		case Hours, Minutes:
+		case Hours, Minutes, Seconds:
 			at = dueAt.Add(-r.duration())
 		case CalendarDays:
 			d := due.AddDays(-r.Length)
@@ -80,7 +80,7 @@ func (c *Calendar) PlanRequest(dueAt time.Time, p RequestPolicy, loc *time.Locat
 		at := afterDue
 		if s.After.Length > 0 {
 			switch s.After.Unit {
-			case Hours, Minutes:
+			case Hours, Minutes, Seconds:
 				at = dueAt.Add(s.After.duration())
 			case CalendarDays:
 				at = morning(c.NextWorkingDay(due.AddDays(s.After.Length)))

@@ -103,6 +103,22 @@ func TestCalendar_PlanRequest(t *testing.T) {
 			},
 		},
 		{
+			// Seconds, as the end-to-end tests use: a reminder before the due instant, a ladder after it.
+			name: "OK_Seconds", dueAt: at("2026-05-05 12:00:00"),
+			policy: domain.RequestPolicy{
+				Reminders: []domain.Clock{days(10, domain.Seconds)},
+				Escalation: []domain.EscalationStep{
+					{After: days(0, domain.Seconds), To: domain.LevelDeputy},
+					{After: days(10, domain.Seconds), To: domain.LevelHead},
+				},
+			},
+			want: []string{
+				"reminder 1 head 2026-05-05 11:59:50",
+				"escalation 1 deputy 2026-05-05 12:00:01",
+				"escalation 2 head 2026-05-05 12:00:10",
+			},
+		},
+		{
 			// Reminders listed latest first still go out earliest first, numbered as they go.
 			name: "OK_RemindersNumberedInTheOrderTheyGoOut", dueAt: endOf("2026-05-15"),
 			policy: domain.RequestPolicy{Reminders: []domain.Clock{days(1, domain.WorkingDays), days(5, domain.WorkingDays)}},

@@ -45,6 +45,9 @@ var caseAttributes = map[string]enumspb.IndexedValueType{
 func Greet(_ workflow.Context, name string) (string, error) { return "Hello, " + name, nil }
 
 func TestStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal server three times on the same database, with its Web UI")
+	}
 	dir := t.TempDir()
 	ctx := context.Background()
 

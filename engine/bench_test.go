@@ -8,14 +8,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/predmet/predmet/internal/testkit/devstack"
 )
 
 // BenchmarkIntake measures petitions registered per second through the whole dev stack (HTTP, the
 // event store, update-with-start, the workflow numbering the case) with 16 concurrent clients, and the
 // latency of one intake. Run it with `go test -run '^$' -bench Intake -benchtime 500x ./engine/`.
 func BenchmarkIntake(b *testing.B) {
-	e := MustStartEngine(b, b.TempDir())
-	defer e.Stop(b.Context())
+	e := devstack.MustStart(b)
 	api := newAPIClient(b, e)
 	received := time.Now().Add(-time.Hour)
 	measure(b, 16, "cases/s", func(_, i int) {
@@ -31,8 +32,7 @@ func BenchmarkIntake(b *testing.B) {
 // clients each acting on its own case, and the latency of one action. Each action reassigns the case
 // to another sector. Run it with `go test -run '^$' -bench Action -benchtime 400x ./engine/`.
 func BenchmarkAction(b *testing.B) {
-	e := MustStartEngine(b, b.TempDir())
-	defer e.Stop(b.Context())
+	e := devstack.MustStart(b)
 	api := newAPIClient(b, e)
 	const clients = 8
 	ids := make([]string, clients)

@@ -9,8 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -18,37 +17,14 @@ import (
 	"time"
 	_ "time/tzdata"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/engine"
 	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
+	"github.com/predmet/predmet/internal/testkit/devstack"
 )
-
-// MustStartEngine starts the whole embedded stack (Temporal and its Web UI on SQLite, the event store,
-// the worker, the projections and the API) on free ports in dir.
-func MustStartEngine(tb testing.TB, dir string, change ...func(*engine.Config)) *engine.Engine {
-	tb.Helper()
-	cfg := engine.DefaultConfig()
-	cfg.DataDir = dir
-	cfg.APIAddr = "127.0.0.1:0"
-	cfg.TemporalPort = 0
-	cfg.UIPort = 0
-	for _, f := range change {
-		f(&cfg)
-	}
-	logger := zaptest.NewLogger(tb, zaptest.Level(zap.WarnLevel))
-	e, err := engine.Start(context.Background(), cfg, logger)
-	if err != nil {
-		tb.Fatalf("start engine: %v", err)
-	}
-	return e
-}
 
 type apiClient struct {
 	tb    testing.TB
@@ -56,7 +32,7 @@ type apiClient struct {
 	token string
 }
 
-func newAPIClient(tb testing.TB, e *engine.Engine) *apiClient {
+func newAPIClient(tb testing.TB, e *devstack.Stack) *apiClient {
 	if e.DevToken == "" {
 		tb.Fatal("the embedded default printed no dev token")
 	}
@@ -168,28 +144,12 @@ func (c *apiClient) events(id string) eventsView {
 	return v
 }
 
-// eventually polls f until it returns nil or the deadline passes.
-func eventually(tb testing.TB, within time.Duration, f func() error) {
-	tb.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("not within %s: %v", within, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 func TestDevStackEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Temporal in-process")
 	}
-	dir := t.TempDir()
-	e := MustStartEngine(t, dir)
+	t.Parallel()
+	e := devstack.MustStart(t)
 	api := newAPIClient(t, e)
 	skopje, _ := time.LoadLocation("Europe/Skopje")
 	received := time.Now().In(skopje).Add(-time.Hour)
@@ -287,7 +247,7 @@ func TestDevStackEndToEnd(t *testing.T) {
 	t.Run("OK_FoundInTemporalBySearchAttributes", func(t *testing.T) {
 		query := fmt.Sprintf(`CaseKind = "petition" AND CaseArchiveNumber = "08-1/1" AND CaseStatus = "registered" AND CaseOverdue = false AND CaseDueAt > "%s"`,
 			time.Now().UTC().Format(time.RFC3339))
-		eventually(t, 20*time.Second, func() error {
+		testkit.Eventually(t, 20*time.Second, func() error {
 			res, err := e.Client().ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query})
 			if err != nil {
 				return err
@@ -317,19 +277,16 @@ func TestDevStackEndToEnd(t *testing.T) {
 	})
 
 	t.Run("OK_WebUIListsCaseBySearchAttributes", func(t *testing.T) {
-		chromium := findChromium(t)
 		query := `CaseKind = "petition" AND CaseArchiveNumber = "08-1/1"`
 		page := e.UIAddress() + "/namespaces/predmet/workflows?query=" + url.QueryEscape(query)
-		eventually(t, 60*time.Second, func() error {
+		testkit.Eventually(t, 60*time.Second, func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 			defer cancel()
-			out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--user-data-dir="+t.TempDir(), "--virtual-time-budget=15000", "--dump-dom", page).Output()
+			dom, err := testkit.DumpDOM(ctx, t, page, "--virtual-time-budget=15000")
 			if err != nil {
-				return fmt.Errorf("chromium: %v", err)
+				return err
 			}
-			if !strings.Contains(string(out), domain.CaseStream(first.ID)) {
+			if !strings.Contains(dom, domain.CaseStream(first.ID)) {
 				return fmt.Errorf("the Web UI page does not list %s", domain.CaseStream(first.ID))
 			}
 			return nil
@@ -366,8 +323,8 @@ func TestDevStackEndToEnd(t *testing.T) {
 	})
 
 	// Restart on the same data directory: every case is where it was and numbering continues.
-	e.Stop(context.Background())
-	e = MustStartEngine(t, dir)
+	e.Stop()
+	e = devstack.MustStartIn(t, e.Dir)
 	api = newAPIClient(t, e)
 
 	t.Run("OK_RestartKeepsCasesAndNumbering", func(t *testing.T) {
@@ -386,7 +343,7 @@ func TestDevStackEndToEnd(t *testing.T) {
 	})
 
 	t.Run("ErrTemporalUnavailable", func(t *testing.T) {
-		if err := engine.StopTemporalOf(e); err != nil {
+		if err := engine.StopTemporalOf(e.Engine); err != nil {
 			t.Fatal(err)
 		}
 		_, res := api.open(petition("Без Temporal", received), "no-temporal")
@@ -400,10 +357,10 @@ func TestDevStackEndToEnd(t *testing.T) {
 			t.Errorf("/readyz without Temporal = %d", res.Status)
 		}
 	})
-	e.Stop(context.Background())
+	e.Stop()
 
 	// The retried request lands once Temporal is back.
-	e = MustStartEngine(t, dir)
+	e = devstack.MustStartIn(t, e.Dir)
 	api = newAPIClient(t, e)
 	t.Run("OK_RetryAfterOutage", func(t *testing.T) {
 		v, res := api.open(petition("Без Temporal", received), "no-temporal")
@@ -413,7 +370,7 @@ func TestDevStackEndToEnd(t *testing.T) {
 	})
 
 	t.Run("ErrEventStoreUnavailable", func(t *testing.T) {
-		if err := engine.CloseStoreOf(e); err != nil {
+		if err := engine.CloseStoreOf(e.Engine); err != nil {
 			t.Fatal(err)
 		}
 		_, res := api.open(petition("Без складиште", received), "no-store")
@@ -427,11 +384,10 @@ func TestDevStackEndToEnd(t *testing.T) {
 			t.Errorf("/readyz without the event store = %d", res.Status)
 		}
 	})
-	e.Stop(context.Background())
+	e.Stop()
 
 	// Nothing was half-created: the retried request lands once the store is back, with the next number.
-	e = MustStartEngine(t, dir)
-	defer e.Stop(context.Background())
+	e = devstack.MustStartIn(t, e.Dir)
 	api = newAPIClient(t, e)
 	t.Run("OK_RetryAfterStoreOutage", func(t *testing.T) {
 		v, res := api.open(petition("Без складиште", received), "no-store")
@@ -444,29 +400,30 @@ func TestDevStackEndToEnd(t *testing.T) {
 // TestTimerFiresAfterDowntime: a deadline that falls due while the engine is down fires on the next start.
 func TestTimerFiresAfterDowntime(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts Temporal in-process")
+		t.Skip("starts Temporal in-process twice and waits for a deadline to pass while it is down")
 	}
-	dir := t.TempDir()
+	t.Parallel()
 	short := func(c *engine.Config) { c.PetitionClock = "1m" }
-	e := MustStartEngine(t, dir, short)
+	e := devstack.MustStart(t, short)
 	api := newAPIClient(t, e)
-	v, res := api.open(petition("Краток рок", time.Now().Add(-45*time.Second)), "short")
+	// Received 30 s before the one-minute clock's start: due in 30 s, time enough to stop the engine first.
+	v, res := api.open(petition("Краток рок", time.Now().Add(-30*time.Second)), "short")
 	if res.Status != http.StatusCreated {
 		t.Fatalf("POST = %d %s", res.Status, res.Body)
 	}
 	if v.Overdue {
 		t.Fatal("case overdue at once")
 	}
-	e.Stop(context.Background())
-	if n := len(mustReadStream(t, dir, v.ID)); n != 2 {
+	e.Stop()
+	if n := len(mustReadStream(t, e.Dir, v.ID)); n != 2 {
 		t.Fatalf("the deadline passed before the engine stopped (%d events): the test needs a longer clock", n)
 	}
+	// The engine stays down until the deadline has passed.
 	time.Sleep(time.Until(mustParse(t, v.DueAt).Add(time.Second)))
 
-	e = MustStartEngine(t, dir, short)
-	defer e.Stop(context.Background())
+	e = devstack.MustStartIn(t, e.Dir, short)
 	api = newAPIClient(t, e)
-	eventually(t, 30*time.Second, func() error {
+	testkit.Eventually(t, 30*time.Second, func() error {
 		res := api.do("GET", "/api/v1/cases/"+v.ID, nil, nil)
 		var got caseView
 		res.decode(t, &got)
@@ -479,35 +436,11 @@ func TestTimerFiresAfterDowntime(t *testing.T) {
 
 var updateGolden = flag.Bool("update-golden", false, "write the workflow histories that the replay tests read")
 
-// writeHistory saves a workflow's history from the real server as the replay tests' golden file.
-func writeHistory(t *testing.T, e *engine.Engine, workflowID, path string) {
-	t.Helper()
-	// A recorded history is never regenerated: cases of that version may still be running.
-	if _, err := os.Stat(path); err == nil {
-		t.Fatalf("%s exists: histories are never regenerated; record the new version under the next name", path)
-	}
-	var events []*historypb.HistoryEvent
-	it := e.Client().GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, ev)
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// mustReadStream reads a case's events straight from the embedded store of a stopped engine.
+// mustReadStream reads a case's events straight from the embedded store of a stopped engine, and closes
+// the store again before the engine restarts on it.
 func mustReadStream(tb testing.TB, dir, id string) []domain.RecordedEvent {
 	tb.Helper()
-	s, err := sqlite.Open(dir + "/events.db")
+	s, err := sqlite.Open(filepath.Join(dir, "events.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -517,25 +450,6 @@ func mustReadStream(tb testing.TB, dir, id string) []domain.RecordedEvent {
 		tb.Fatal(err)
 	}
 	return events
-}
-
-// findChromium returns the path of a Chromium to drive headless, or skips the test without one.
-// .ci/run installs Debian's chromium, so CI always runs the browser checks.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("PREDMET_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium on the CI machine: .ci/run should have installed it")
-	}
-	t.Skip("no Chromium found (apt-get install chromium, or set PREDMET_CHROMIUM)")
-	return ""
 }
 
 func mustParse(tb testing.TB, s string) time.Time {

@@ -9,12 +9,13 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
+	"github.com/predmet/predmet/internal/testkit/devstack"
 )
 
 // TestReadSideOverHTTP runs the read side on the dev stack: cases opened and worked through the API
@@ -25,10 +26,9 @@ func TestReadSideOverHTTP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Temporal in-process")
 	}
-	dir := t.TempDir()
-	useStaff, clients := staffClients(t, dir)
-	e := MustStartEngine(t, dir, useStaff)
-	defer e.Stop(context.Background())
+	t.Parallel()
+	useStaff, clients := staffClients(t)
+	e := devstack.MustStart(t, useStaff)
 	as := clients(e)
 	year := domain.DateOf(time.Now(), time.UTC).Year
 
@@ -62,7 +62,7 @@ func TestReadSideOverHTTP(t *testing.T) {
 		} `json:"items"`
 		HasMore bool `json:"hasMore"`
 	}
-	eventually(t, 30*time.Second, func() error { // the last action is in the read models
+	testkit.Eventually(t, 30*time.Second, func() error { // the last action is in the read models
 		res := as["head"].do("GET", "/api/v1/cases?sector=finance", nil, nil)
 		res.decode(t, &page)
 		if len(page.Items) != 1 {
@@ -70,7 +70,7 @@ func TestReadSideOverHTTP(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, 30*time.Second, func() error {
+	testkit.Eventually(t, 30*time.Second, func() error {
 		res := as["head"].do("GET", "/api/v1/cases?kind=petition&sector=urbanism&sort=receivedAt", nil, nil)
 		if res.Status != http.StatusOK {
 			return fmt.Errorf("%d %s", res.Status, res.Body)
@@ -223,7 +223,6 @@ func TestReadSideOverHTTP(t *testing.T) {
 		}
 		// The HTML page, in Macedonian by default, rendered by a real browser behind a proxy that
 		// authenticates it as the head of department.
-		chromium := findChromium(t)
 		target, _ := url.Parse(as["head"].base)
 		proxy := httputil.NewSingleHostReverseProxy(target)
 		auth := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -234,13 +233,11 @@ func TestReadSideOverHTTP(t *testing.T) {
 		defer auth.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-			"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-			"--user-data-dir="+t.TempDir(), "--dump-dom", auth.URL+"/api/v1/briefings/latest?format=html&lang=mk").Output()
+		dom, err := testkit.DumpDOM(ctx, t, auth.URL+"/api/v1/briefings/latest?format=html&lang=mk")
 		if err != nil {
-			t.Fatalf("chromium: %v", err)
+			t.Fatal(err)
 		}
-		if dom := string(out); !strings.Contains(dom, "Дневен брифинг за градоначалникот") {
+		if !strings.Contains(dom, "Дневен брифинг за градоначалникот") {
 			t.Errorf("the briefing page in the browser lacks its Macedonian title:\n%.2000s", dom)
 		}
 	})
@@ -255,7 +252,7 @@ func TestReadSideOverHTTP(t *testing.T) {
 			} `json:"items"`
 		}
 		var ack string
-		eventually(t, 60*time.Second, func() error {
+		testkit.Eventually(t, 60*time.Second, func() error {
 			res := as["head"].do("GET", "/api/v1/outbox?kind=acknowledgement&case="+ids[0], nil, nil)
 			res.decode(t, &outbox)
 			if len(outbox.Items) != 1 || outbox.Items[0].Status != "sent" {

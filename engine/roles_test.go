@@ -19,6 +19,7 @@ import (
 	"github.com/predmet/predmet/engine"
 	"github.com/predmet/predmet/eventstore/kurrentdb/kurrentdbtest"
 	"github.com/predmet/predmet/intake"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -29,6 +30,7 @@ func TestServeRolesSeparately(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Temporal in-process")
 	}
+	t.Parallel()
 	logger := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
 	temporal, err := embedtemporal.Start(context.Background(), embedtemporal.Options{
 		DataDir: t.TempDir(), UIPort: -1, Namespace: "predmet-prod", SearchAttributes: searchAttributes(), Logger: logger,
@@ -80,7 +82,7 @@ func TestServeRolesSeparately(t *testing.T) {
 	if err := json.Unmarshal(events.Events[0].Metadata, &md); err != nil || md.UserID != "ana.petrovska" {
 		t.Errorf("acting user = %q (%v)", md.UserID, err)
 	}
-	eventually(t, 20*time.Second, func() error {
+	testkit.Eventually(t, 20*time.Second, func() error {
 		row, err := projector.Casework().Get(context.Background(), v.ID)
 		if err != nil {
 			return err

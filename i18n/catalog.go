@@ -567,17 +567,14 @@ var catalog = map[string]translation{
 	},
 }
 
-// unitSeconds is the key of units for seconds, which no clock counts in but the time left on one may.
-const unitSeconds = "seconds"
-
-// units are the words for counts of time, keyed by domain.ClockUnit (and unitSeconds): the form after
-// one and the form after other numbers, in Macedonian and Albanian (see count).
+// units are the words for counts of time, keyed by domain.ClockUnit: the form after one and the form
+// after other numbers, in Macedonian and Albanian (see count).
 var units = map[string]struct{ mk, sq [2]string }{
 	string(domain.CalendarDays): {mk: [2]string{"календарски ден", "календарски дена"}, sq: [2]string{"ditë kalendarike", "ditë kalendarike"}},
 	string(domain.WorkingDays):  {mk: [2]string{"работен ден", "работни дена"}, sq: [2]string{"ditë pune", "ditë pune"}},
 	string(domain.Hours):        {mk: [2]string{"час", "часа"}, sq: [2]string{"orë", "orë"}},
 	string(domain.Minutes):      {mk: [2]string{"минута", "минути"}, sq: [2]string{"minutë", "minuta"}},
-	unitSeconds:                 {mk: [2]string{"секунда", "секунди"}, sq: [2]string{"sekondë", "sekonda"}},
+	string(domain.Seconds):      {mk: [2]string{"секунда", "секунди"}, sq: [2]string{"sekondë", "sekonda"}},
 }
 
 // extend adds the messages of one part of predmet, kept in its own file, to the catalog. A message

@@ -50,7 +50,7 @@ func word(lang domain.Language, arg any) any {
 		for _, p := range []struct {
 			n    int
 			unit string
-		}{{h, string(domain.Hours)}, {m, string(domain.Minutes)}, {s, unitSeconds}} {
+		}{{h, string(domain.Hours)}, {m, string(domain.Minutes)}, {s, string(domain.Seconds)}} {
 			if p.n > 0 {
 				parts = append(parts, count(lang, p.n, p.unit))
 			}

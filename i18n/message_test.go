@@ -221,6 +221,8 @@ func TestTranslateMessage(t *testing.T) {
 		{"OKElevenHours", msg(domain.Amount{Count: 11, Unit: domain.Hours}), "11 часа", "11 orë"},
 		{"OKTwentyOneMinutes", msg(domain.Amount{Count: 21, Unit: domain.Minutes}), "21 минута", "21 minuta"},
 		{"OKOneMinute", msg(domain.Amount{Count: 1, Unit: domain.Minutes}), "1 минута", "1 minutë"},
+		{"OKTwentySeconds", msg(domain.Amount{Count: 20, Unit: domain.Seconds}), "20 секунди", "20 sekonda"},
+		{"OKOneSecond", msg(domain.Amount{Count: 1, Unit: domain.Seconds}), "1 секунда", "1 sekondë"},
 		{"OKUnknownUnit", msg(domain.Amount{Count: 3, Unit: "weeks"}), "3 weeks", "3 weeks"},
 		{"OKSpan", msg(domain.Span(time.Hour + 2*time.Minute + time.Second)), "1 час, 2 минути и 1 секунда", "1 orë, 2 minuta dhe 1 sekondë"},
 		{"OKSpanZero", msg(domain.Span(0)), "0 минути", "0 minuta"},

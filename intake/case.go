@@ -335,7 +335,7 @@ func newLeftView(l *domain.ClockLeft, unit domain.ClockUnit) *leftView {
 	if l == nil {
 		return nil
 	}
-	if unit == domain.Hours || unit == domain.Minutes {
+	if unit == domain.Hours || unit == domain.Minutes || unit == domain.Seconds {
 		return &leftView{Duration: l.Duration.String()}
 	}
 	days := l.Days

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/projections"
 )
 
@@ -356,7 +357,7 @@ func (l *storyLog) version(id string) uint64 { return uint64(len(l.events[id])) 
 // it, caught up.
 func mustOpenStory(tb testing.TB, opts projections.CaseworkOptions) (*projections.Casework, *storyLog) {
 	tb.Helper()
-	store := MustOpenStore(tb)
+	store := testkit.MustOpenStore(tb)
 	l := appendStory(tb, store, tell())
 	cw := projections.NewCasework(store, opts)
 	r := MustOpenRunner(tb, "", store, cw)
@@ -416,7 +417,7 @@ func openReadOnly(tb testing.TB, path string) *sql.DB {
 func TestCasework_CacheSizes(t *testing.T) {
 	// The same log, folded with every case in memory and with a cache of one case (which folds a case
 	// again from its stream at almost every event), gives the same tables.
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	appendStory(t, store, tell())
 	var dumps []map[string][]string
 	for _, size := range []int{0, 1, 2} {
@@ -443,7 +444,7 @@ func TestCasework_CacheSizes(t *testing.T) {
 }
 
 func TestCasework_Apply(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	l := appendStory(t, store, tell())
 	path := filepath.Join(t.TempDir(), "projections.db")
 	cw := projections.NewCasework(store, projections.CaseworkOptions{})
@@ -530,7 +531,7 @@ func TestCasework_Apply(t *testing.T) {
 }
 
 func TestCasework_NoPersonalData(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	appendStory(t, store, tell())
 	path := filepath.Join(t.TempDir(), "projections.db")
 	cw := projections.NewCasework(store, projections.CaseworkOptions{})
@@ -555,7 +556,7 @@ func TestCasework_NoPersonalData(t *testing.T) {
 func TestCasework_CheckAndRebuild(t *testing.T) {
 	// The rows are a function of the log alone: a recomputation finds no difference, and a rebuild
 	// gives the same tables.
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	appendStory(t, store, tell())
 	path := filepath.Join(t.TempDir(), "projections.db")
 	cw := projections.NewCasework(store, projections.CaseworkOptions{CacheSize: 3})
@@ -600,7 +601,7 @@ func TestCasework_ReapplyOnFilledTables(t *testing.T) {
 	// A projection that starts on empty tables loads a new case without reading them; once it forgot
 	// its state (Discard), or when another instance starts on the same tables, it reads them again and
 	// skips the events they already hold, whether all of a case's events or some.
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	l := appendStory(t, store, tell())
 	ids := make([]string, 0, len(l.events))
 	for id := range l.events {

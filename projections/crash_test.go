@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/projections"
 )
 
@@ -55,7 +56,7 @@ func TestCrash(t *testing.T) {
 
 func crash(t *testing.T, seed uint64, newProjection func(domain.EventStore) projections.Projection) {
 	rng := rand.New(rand.NewPCG(seed, 0))
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	path := filepath.Join(t.TempDir(), "projections.db")
 
 	stop := make(chan struct{})
@@ -75,8 +76,14 @@ func crash(t *testing.T, seed uint64, newProjection func(domain.EventStore) proj
 	defer stopAppending()
 
 	rounds := 25
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		rounds = 6
+	case raceEnabled:
+		// Each round is many times slower under the race detector while the appenders keep going, so
+		// that the log, and each rebuild and check, grows with it; ten rounds still stop the runner
+		// every way, concurrently with the appends, for the detector to watch.
+		rounds = 10
 	}
 	var rebuilds, checks, failures int
 	for round := range rounds {

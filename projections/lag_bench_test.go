@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/projections"
 )
 
@@ -15,7 +16,7 @@ import (
 // municipality's busiest hour), each registered right after, while the runner follows the log live.
 // It reports the 50th and 99th percentiles of the delay, for every event appended (b.N of them).
 func BenchmarkLag(b *testing.B) {
-	store := MustOpenStore(b)
+	store := testkit.MustOpenStore(b)
 	cw := projections.NewCasework(store, projections.CaseworkOptions{})
 	r := MustOpenRunner(b, "", store, cw)
 	Start(b, r)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/projections"
 )
 
@@ -13,7 +14,7 @@ import (
 // event that calls for a message queues nothing through the read model (the dispatcher does that).
 func TestNotifications(t *testing.T) {
 	ctx := context.Background()
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, skopje)
 	caseID := "5f0e7c1a-3b2d-4c5e-8f9a-0b1c2d3e4f50"
 	data, err := domain.EncodeEvents(domain.CaseStream(caseID), 0, domain.Metadata{CorrelationID: caseID},

@@ -16,24 +16,8 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
-	"github.com/predmet/predmet/eventstore/sqlite"
 	"github.com/predmet/predmet/projections"
 )
-
-// MustOpenStore opens an embedded event store in tb's temporary directory and closes it when tb ends.
-func MustOpenStore(tb testing.TB) *sqlite.Store {
-	tb.Helper()
-	s, err := sqlite.Open(filepath.Join(tb.TempDir(), "events.db"))
-	if err != nil {
-		tb.Fatalf("open event store: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			tb.Errorf("close event store: %v", err)
-		}
-	})
-	return s
-}
 
 // MustOpenRunner opens a runner on the database at path (a fresh one when path is empty), with settings
 // quick enough for tests, and closes it when tb ends.

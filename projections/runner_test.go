@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/projections"
 )
 
@@ -106,7 +107,7 @@ func appendWhile(tb testing.TB, store domain.EventStore, first int, stop <-chan 
 }
 
 func TestRunner_CatchUpThenLive(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	cases := someCases(0, 60)
 	appendAll(t, store, cases)
 
@@ -136,7 +137,7 @@ func TestRunner_CatchUpThenLive(t *testing.T) {
 func TestRunner_Batches(t *testing.T) {
 	t.Run("BigWhileCatchingUp", func(t *testing.T) {
 		// Catching up, a Batcher flushes once per full batch, not once per event.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 300))
 		n, _ := MatchingEvents(t, store, "")
 		folds := newStreamFolds("")
@@ -160,7 +161,7 @@ func TestRunner_Batches(t *testing.T) {
 
 	t.Run("CommittedWhileCatchingUp", func(t *testing.T) {
 		// A slow log is still committed every CommitEvery while the projection catches up.
-		base := MustOpenStore(t)
+		base := testkit.MustOpenStore(t)
 		appendAll(t, base, someCases(0, 300))
 		store := &slowStore{EventStore: base, delay: 500 * time.Microsecond}
 		folds := newStreamFolds("")
@@ -179,7 +180,7 @@ func TestRunner_Batches(t *testing.T) {
 	t.Run("DiscardAfterRollback", func(t *testing.T) {
 		// A Batcher that fails halfway through events, with its memory already changed, ends up exact:
 		// the runner makes it discard its memory after every rollback.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 150))
 		folds := newStreamFolds("")
 		rng := rand.New(rand.NewPCG(3, 4))
@@ -235,7 +236,7 @@ func (s *slowSubscription) Recv() (domain.SubscriptionMessage, error) {
 
 func TestRunner_Rebuild(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 80))
 		folds, tc := newStreamFolds(domain.CaseStreamPrefix), newTypeCounts()
 		path := filepath.Join(t.TempDir(), "projections.db")
@@ -271,7 +272,7 @@ func TestRunner_Rebuild(t *testing.T) {
 	})
 
 	t.Run("ReadersNeverSeeAPartialModel", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 200))
 		folds, tc := newStreamFolds(domain.CaseStreamPrefix), newTypeCounts()
 		r := MustOpenRunner(t, "", store, folds, tc)
@@ -330,7 +331,7 @@ func TestRunner_Rebuild(t *testing.T) {
 	})
 
 	t.Run("WhileAppending", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 30))
 		folds, tc := newStreamFolds(domain.CaseStreamPrefix), newTypeCounts()
 		r := MustOpenRunner(t, "", store, folds, tc)
@@ -353,7 +354,7 @@ func TestRunner_Rebuild(t *testing.T) {
 	})
 
 	t.Run("NotRunning", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 10))
 		folds := newStreamFolds(domain.CaseStreamPrefix)
 		r := MustOpenRunner(t, "", store, folds)
@@ -377,7 +378,7 @@ func TestRunner_Rebuild(t *testing.T) {
 
 	t.Run("ErrApply", func(t *testing.T) {
 		// A copy that cannot be built leaves the live read model as it was, and running.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 20))
 		events, err := store.ReadAll(t.Context(), domain.ReadAllOptions{})
 		if err != nil {
@@ -406,7 +407,7 @@ func TestRunner_Rebuild(t *testing.T) {
 	})
 
 	t.Run("ErrConflict", func(t *testing.T) {
-		store := newGatedStore(MustOpenStore(t))
+		store := newGatedStore(testkit.MustOpenStore(t))
 		appendAll(t, store, someCases(0, 10))
 		r := MustOpenRunner(t, "", store, newTypeCounts(), newStreamFolds(""))
 		open := store.closeGate()
@@ -432,7 +433,7 @@ func TestRunner_Rebuild(t *testing.T) {
 
 	t.Run("ErrUnavailable", func(t *testing.T) {
 		// Close stops a Rebuild under way, deletes its scratch database, and refuses new ones.
-		store := newGatedStore(MustOpenStore(t))
+		store := newGatedStore(testkit.MustOpenStore(t))
 		appendAll(t, store, someCases(0, 10))
 		path := filepath.Join(t.TempDir(), "projections.db")
 		r := MustOpenRunner(t, path, store, newTypeCounts())
@@ -456,7 +457,7 @@ func TestRunner_Rebuild(t *testing.T) {
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
-		r := MustOpenRunner(t, "", MustOpenStore(t), newTypeCounts())
+		r := MustOpenRunner(t, "", testkit.MustOpenStore(t), newTypeCounts())
 		if err := r.Rebuild(t.Context(), "nope"); domain.ErrorCode(err) != domain.ENOTFOUND {
 			t.Fatalf("err = %v, want ENOTFOUND", err)
 		}
@@ -465,7 +466,7 @@ func TestRunner_Rebuild(t *testing.T) {
 
 func TestRunner_Check(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 50))
 		folds, tc := newStreamFolds(domain.CaseStreamPrefix), newTypeCounts()
 		path := filepath.Join(t.TempDir(), "projections.db")
@@ -489,7 +490,7 @@ func TestRunner_Check(t *testing.T) {
 	})
 
 	t.Run("ReportsDifferences", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 30))
 		path := filepath.Join(t.TempDir(), "projections.db")
 		tc := newTypeCounts()
@@ -549,7 +550,7 @@ func TestRunner_Check(t *testing.T) {
 
 	t.Run("AtTheLiveCheckpoint", func(t *testing.T) {
 		// A live projection stuck behind the log is compared where it is, not with the whole log.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 30))
 		events, err := store.ReadAll(t.Context(), domain.ReadAllOptions{})
 		if err != nil {
@@ -579,7 +580,7 @@ func TestRunner_Check(t *testing.T) {
 	})
 
 	t.Run("WhileAppending", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		appendAll(t, store, someCases(0, 30))
 		folds, tc := newStreamFolds(domain.CaseStreamPrefix), newTypeCounts()
 		r := MustOpenRunner(t, "", store, folds, tc)
@@ -610,7 +611,7 @@ func TestRunner_Check(t *testing.T) {
 	})
 
 	t.Run("ErrNotFound", func(t *testing.T) {
-		r := MustOpenRunner(t, "", MustOpenStore(t), newTypeCounts())
+		r := MustOpenRunner(t, "", testkit.MustOpenStore(t), newTypeCounts())
 		if _, err := r.Check(t.Context(), "nope"); domain.ErrorCode(err) != domain.ENOTFOUND {
 			t.Fatalf("err = %v, want ENOTFOUND", err)
 		}
@@ -630,7 +631,7 @@ func waitFor(tb testing.TB, cond func() bool) {
 }
 
 func TestRunner_Resubscribe(t *testing.T) {
-	store := &flakyStore{EventStore: MustOpenStore(t), every: 13}
+	store := &flakyStore{EventStore: testkit.MustOpenStore(t), every: 13}
 	appendAll(t, store, someCases(0, 50))
 	folds, tc := newStreamFolds(domain.CaseStreamPrefix), newTypeCounts()
 	r := MustOpenRunner(t, "", store, folds, tc)
@@ -647,7 +648,7 @@ func TestRunner_Resubscribe(t *testing.T) {
 }
 
 func TestRunner_Lag(t *testing.T) {
-	store := newGatedStore(MustOpenStore(t))
+	store := newGatedStore(testkit.MustOpenStore(t))
 	appendAll(t, store, someCases(0, 20))
 	lastCase := caseEventsEnd(t, store)
 	// End the log with events that the projection does not select.
@@ -741,7 +742,7 @@ func TestRunner_Lag(t *testing.T) {
 }
 
 func TestRunner_ApplyError(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	appendAll(t, store, someCases(0, 30))
 	events, err := store.ReadAll(t.Context(), domain.ReadAllOptions{})
 	if err != nil {
@@ -780,7 +781,7 @@ func TestRunner_ApplyError(t *testing.T) {
 
 func TestOpenRunner(t *testing.T) {
 	t.Run("KeepsCheckpoint", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		last := appendAll(t, store, someCases(0, 10))
 		path := filepath.Join(t.TempDir(), "projections.db")
 		r := MustOpenRunner(t, path, store, newTypeCounts())
@@ -799,7 +800,7 @@ func TestOpenRunner(t *testing.T) {
 	})
 
 	t.Run("SchemaChangeRebuilds", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		last := appendAll(t, store, someCases(0, 10))
 		path := filepath.Join(t.TempDir(), "projections.db")
 		r := MustOpenRunner(t, path, store, newTypeCounts())
@@ -830,12 +831,12 @@ func TestOpenRunner(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		MustOpenRunner(t, path, MustOpenStore(t), newTypeCounts())
+		MustOpenRunner(t, path, testkit.MustOpenStore(t), newTypeCounts())
 		requireNoScratch(t, path)
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		path := filepath.Join(t.TempDir(), "projections.db")
 		for name, ps := range map[string][]projections.Projection{
 			"Duplicate": {newTypeCounts(), newTypeCounts()},
@@ -853,7 +854,7 @@ func TestOpenRunner(t *testing.T) {
 	})
 
 	t.Run("ErrRunning", func(t *testing.T) {
-		r := MustOpenRunner(t, "", MustOpenStore(t), newTypeCounts())
+		r := MustOpenRunner(t, "", testkit.MustOpenStore(t), newTypeCounts())
 		Start(t, r)
 		time.Sleep(10 * time.Millisecond)
 		if err := r.Run(t.Context()); domain.ErrorCode(err) != domain.ECONFLICT {

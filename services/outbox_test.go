@@ -7,14 +7,14 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
-	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/services"
 )
 
 // TestOutboxResend sends failed and uncertain notifications again, and refuses what cannot be.
 func TestOutboxResend(t *testing.T) {
 	ctx := context.Background()
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	var notes []activities.NoteInput
 	s := &services.Outbox{Store: store, Notes: noteFunc(func(_ context.Context, in activities.NoteInput) error {
 		notes = append(notes, in)
@@ -89,14 +89,3 @@ func TestOutboxResend(t *testing.T) {
 type noteFunc func(ctx context.Context, in activities.NoteInput) error
 
 func (f noteFunc) Record(ctx context.Context, in activities.NoteInput) error { return f(ctx, in) }
-
-// MustOpenStore opens an embedded event store in a temporary directory, closed when the test ends.
-func MustOpenStore(tb testing.TB) *sqlite.Store {
-	tb.Helper()
-	store, err := sqlite.Open(tb.TempDir() + "/events.db")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	return store
-}

@@ -13,18 +13,17 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/services"
 	"github.com/predmet/predmet/workflows"
@@ -151,7 +150,7 @@ func TestBriefingWorkflow(t *testing.T) {
 	}
 
 	t.Run("OK_WorkingMorningsOnly", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		rm := &briefingReadModels{cases: []domain.CaseSummary{
 			received("wed", domain.KindPetition, at(21, 14, 0)),
 			received("thu", domain.KindMediaQuery, at(22, 10, 0)),
@@ -274,7 +273,7 @@ func TestBriefingWorkflow(t *testing.T) {
 
 	t.Run("OK_StaffOnAHoliday", func(t *testing.T) {
 		// Staff may ask for a briefing on any day; it counts from the last one.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		rm := &briefingReadModels{cases: []domain.CaseSummary{received("fri", domain.KindPetition, at(23, 9, 0))}}
 		env := newBriefingEnv(t, at(23, 10, 0), &activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje, ReadModels: rm})
 		env.ExecuteWorkflow(workflows.BriefingWorkflow, workflows.BriefingInput{Trigger: domain.BriefingByStaff, By: "besa.hoxha", RequestID: "k1"})
@@ -296,7 +295,7 @@ func TestBriefingWorkflow(t *testing.T) {
 
 	t.Run("ErrNoReadModels", func(t *testing.T) {
 		// A worker without read models fails the run at once; it stores and queues nothing.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		env := newBriefingEnv(t, at(22, 7, 30), &activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje})
 		env.ExecuteWorkflow(workflows.BriefingWorkflow, workflows.BriefingInput{Trigger: domain.BriefingBySchedule, By: "system"})
 		if env.GetWorkflowError() == nil {
@@ -381,7 +380,7 @@ func TestBriefingOnServer(t *testing.T) {
 	}
 	defer c.Close()
 
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	now := time.Now()
 	rm := &briefingReadModels{cases: []domain.CaseSummary{{
 		ID: "0f6b1c9e-5d1a-5b7e-9a51-2c4f0e8d7a13", Kind: domain.KindMediaQuery, Status: domain.StatusAssigned, Open: true,
@@ -488,24 +487,6 @@ func TestBriefingOnServer(t *testing.T) {
 	if !*updateBriefingGolden {
 		return
 	}
-	var events []*historypb.HistoryEvent
-	it := c.GetWorkflowHistory(ctx, workflows.BriefingWorkflowID(supervisor.UserID, "key-1"), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, e)
-	}
-	out, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(briefingHistory); err == nil {
-		t.Fatalf("%s exists: histories are never regenerated; record the new version under the next name", briefingHistory)
-	}
-	if err := os.WriteFile(briefingHistory, append(out, '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s: %d events", briefingHistory, len(events))
+	n := testkit.WriteHistory(t, c, workflows.BriefingWorkflowID(supervisor.UserID, "key-1"), "", briefingHistory)
+	t.Logf("wrote %s: %d events", briefingHistory, n)
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
-	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/workflows"
 )
@@ -27,17 +27,6 @@ func mustLocation(name string) *time.Location {
 		panic(err)
 	}
 	return loc
-}
-
-// MustOpenStore opens an embedded event store in a temporary directory.
-func MustOpenStore(tb testing.TB) *sqlite.Store {
-	tb.Helper()
-	s, err := sqlite.Open(tb.TempDir() + "/events.db")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
 }
 
 // receive writes a case's first event as the intake does and returns the workflow input.
@@ -69,7 +58,7 @@ func newEnv(t *testing.T, store domain.EventStore, now time.Time) *testsuite.Tes
 	env.SetStartTime(now)
 	env.RegisterWorkflow(workflows.CaseWorkflow)
 	env.RegisterWorkflow(workflows.RequestWorkflow)
-	env.RegisterActivity(&activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje})
+	env.RegisterActivity(testkit.NewActivities(store))
 	return env
 }
 
@@ -88,7 +77,7 @@ func readCase(t *testing.T, store domain.EventStore, id string) ([]domain.Record
 
 func TestCaseWorkflow(t *testing.T) {
 	t.Run("OK_RegistersAndMarksOverdue", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 1, 10, 9, 0, 0, 0, skopje) // Saturday
 		in := receive(t, store, received)
 		env := newEnv(t, store, received.Add(2*time.Hour))
@@ -167,7 +156,7 @@ func TestCaseWorkflow(t *testing.T) {
 	})
 
 	t.Run("ErrIdempotencyKeyReusedForAnotherRequest", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 		in := receive(t, store, received)
 		env := newEnv(t, store, received)
@@ -192,7 +181,7 @@ func TestCaseWorkflow(t *testing.T) {
 	})
 
 	t.Run("OK_ArchiveNumbersAreSequential", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 5, 4, 9, 0, 0, 0, skopje)
 		for i := 1; i <= 3; i++ {
 			t.Run("case", func(t *testing.T) {
@@ -209,7 +198,7 @@ func TestCaseWorkflow(t *testing.T) {
 	})
 
 	t.Run("ErrCaseStreamMissing", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		env := newEnv(t, store, time.Now())
 		env.ExecuteWorkflow(workflows.CaseWorkflow, workflows.CaseInput{CaseID: "00000000-0000-0000-0000-000000000000", Unit: "08", Policy: domain.DefaultPolicies()[domain.KindPetition]})
 		if err := env.GetWorkflowError(); err == nil {
@@ -236,8 +225,8 @@ func TestClaimArchiveNumber(t *testing.T) {
 	}
 
 	t.Run("OK_RetryFindsItsOwnNumber", func(t *testing.T) {
-		store := MustOpenStore(t)
-		acts := &activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje}
+		store := testkit.MustOpenStore(t)
+		acts := testkit.NewActivities(store)
 		var a, b workflows.CaseInput
 		t.Run("a", func(t *testing.T) { a = receive(t, store, time.Now()) })
 		t.Run("b", func(t *testing.T) { b = receive(t, store, time.Now()) })

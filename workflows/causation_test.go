@@ -7,13 +7,14 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/workflows"
 )
 
 // TestCausedByUpdate finds, in the events a case recorded, the ID of the update that acted: what lets a
 // retried action that reaches the case after it continued as new find it done.
 func TestCausedByUpdate(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 	in := receive(t, store, received)
 	env := newEnv(t, store, received)

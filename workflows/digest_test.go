@@ -12,6 +12,7 @@ import (
 
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/projections"
 	"github.com/predmet/predmet/workflows"
@@ -21,7 +22,7 @@ import (
 // read models: Monday 13 April is Easter Monday, so the digests go out on Tuesday, once, to the sectors
 // holding open requests.
 func TestDigestWorkflow(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	ctx := context.Background()
 	opened := time.Date(2026, 4, 6, 9, 0, 0, 0, skopje)
 	// Urbanism and finance hold open requests; communal answered its own.

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/predmet/predmet/domain"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -87,7 +88,7 @@ func eventTypes(events []domain.RecordedEvent) []string {
 
 func TestCaseLifecycle(t *testing.T) {
 	t.Run("OK_PetitionAnsweredAndClosed", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 		in := receive(t, store, received)
 		env := newEnv(t, store, received)
@@ -123,7 +124,7 @@ func TestCaseLifecycle(t *testing.T) {
 	})
 
 	t.Run("ErrRejectedActionLeavesNoTrace", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 		in := receive(t, store, received)
 		env := newEnv(t, store, received)
@@ -141,7 +142,7 @@ func TestCaseLifecycle(t *testing.T) {
 	})
 
 	t.Run("OK_ClarificationStopsTheClock", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		// Received Monday 2 March 2026: 20 days end on Sunday 22 March, moved to Monday 23 March.
 		received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 		in := receiveKind(t, store, domain.KindPublicInformation, received)
@@ -169,7 +170,7 @@ func TestCaseLifecycle(t *testing.T) {
 	})
 
 	t.Run("OK_ClarificationExpires", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 		in := receiveKind(t, store, domain.KindPublicInformation, received)
 		env := newEnv(t, store, received)
@@ -186,7 +187,7 @@ func TestCaseLifecycle(t *testing.T) {
 	})
 
 	t.Run("OK_ExtensionRearmsTheTimer", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 		in := receiveKind(t, store, domain.KindPublicInformation, received)
 		env := newEnv(t, store, received)
@@ -226,7 +227,7 @@ func TestCaseLifecycle(t *testing.T) {
 	})
 
 	t.Run("OK_GlobalSuspensionAndResumption", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		// A citizen question, 15 working days from Monday 20 April 2026.
 		received := time.Date(2026, 4, 20, 9, 0, 0, 0, skopje)
 		in := receiveKind(t, store, domain.KindCitizenQuestion, received)
@@ -274,7 +275,7 @@ func TestCaseLifecycle(t *testing.T) {
 
 func TestCaseRequestsForInput(t *testing.T) {
 	t.Run("OK_RemindedEscalatedReassignedAnswered", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		// Monday 27 April 2026; the request is due in 5 working days: 1 May is Labour Day, so Tuesday 5 May.
 		received := time.Date(2026, 4, 27, 9, 0, 0, 0, skopje)
 		in := receive(t, store, received)
@@ -349,7 +350,7 @@ func TestCaseRequestsForInput(t *testing.T) {
 // the next action is refused with a conflict, the workflow folds the stream again, and goes on from the
 // truth instead of writing over it.
 func TestCaseStreamMovedOn(t *testing.T) {
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	received := time.Date(2026, 3, 2, 9, 0, 0, 0, skopje)
 	in := receive(t, store, received)
 	env := newEnv(t, store, received)

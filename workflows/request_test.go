@@ -12,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -20,11 +19,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/embedtemporal"
+	"github.com/predmet/predmet/internal/testkit"
 	"github.com/predmet/predmet/internal/zapadapter"
 	"github.com/predmet/predmet/workflows"
 )
@@ -49,7 +47,7 @@ func newRequestRun(t *testing.T, store domain.EventStore, start, dueAt time.Time
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	env.RegisterWorkflow(workflows.RequestWorkflow)
-	env.RegisterActivity(&activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje})
+	env.RegisterActivity(testkit.NewActivities(store))
 
 	caseID := domain.DeterministicID("test", t.Name())
 	r := &requestRun{env: env, store: store, in: workflows.RequestInput{
@@ -156,7 +154,7 @@ func TestRequestWorkflow(t *testing.T) {
 
 	t.Run("OK_RemindsThenClimbsTheLadder", func(t *testing.T) {
 		// Due Monday 4 May 2026; Friday 1 May is Labour Day, so the reminder goes out on Thursday 30 April.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.April, 27, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		r.change(at(time.May, 20, 9, 0), closed)
 		r.run(t)
@@ -175,7 +173,7 @@ func TestRequestWorkflow(t *testing.T) {
 	t.Run("OK_HolidayShiftsWorkingDays", func(t *testing.T) {
 		// Due Friday 22 May 2026. Sunday 24 May's holiday moves to Monday 25 May: one working day after the
 		// due date is Tuesday 26 May, three are Thursday 28 May, five Monday 1 June.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 15, 9, 0), endOf(2026, time.May, 22), petition, nil)
 		r.change(at(time.June, 10, 9, 0), closed)
 		r.run(t)
@@ -191,7 +189,7 @@ func TestRequestWorkflow(t *testing.T) {
 	t.Run("OK_ProgrammeItemTwoReminders", func(t *testing.T) {
 		// A programme's item is reminded five working days and one before it is due (Monday 25 May, the
 		// moved holiday, does not count), and has no deputy on its ladder.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 4, 9, 0), endOf(2026, time.May, 29), policies[domain.KindTwinCityProgramme].Requests, nil)
 		r.change(at(time.June, 20, 9, 0), closed)
 		r.run(t)
@@ -205,7 +203,7 @@ func TestRequestWorkflow(t *testing.T) {
 	})
 
 	t.Run("OK_MediaQueryInHours", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 4, 10, 0), at(time.May, 4, 14, 0), media, nil)
 		r.change(at(time.May, 4, 20, 0), closed)
 		r.run(t)
@@ -221,7 +219,7 @@ func TestRequestWorkflow(t *testing.T) {
 	t.Run("OK_ReassignmentRestartsTheChase", func(t *testing.T) {
 		// Reassigned to finance on Wednesday 6 May, mid-ladder, with a new due date of Wednesday 13 May.
 		// A repeat of the reassignment's signal and a stale change of generation 0 change nothing.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.April, 27, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		reassign := workflows.RequestChange{Generation: 1, Sector: "finance", DueAt: endOf(2026, time.May, 13)}
 		r.change(at(time.May, 6, 10, 0), reassign)
@@ -244,7 +242,7 @@ func TestRequestWorkflow(t *testing.T) {
 	t.Run("OK_ReassignmentAfterTheLadder", func(t *testing.T) {
 		// A reassignment after the last step is chased too; this one is already due, so its reminder is
 		// skipped and its passed escalations go out at once.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 4, 10, 0), at(time.May, 4, 14, 0), media, nil)
 		r.change(at(time.May, 5, 9, 0), workflows.RequestChange{Generation: 1, Sector: "finance", DueAt: at(time.May, 5, 7, 30)})
 		r.change(at(time.May, 5, 20, 0), closed)
@@ -259,7 +257,7 @@ func TestRequestWorkflow(t *testing.T) {
 	})
 
 	t.Run("OK_ClosedStopsEverything", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.April, 27, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		r.change(at(time.May, 2, 11, 0), closed)
 		r.run(t)
@@ -274,7 +272,7 @@ func TestRequestWorkflow(t *testing.T) {
 
 	t.Run("OK_ClosedBeforeAPassedEscalation", func(t *testing.T) {
 		// The request closes as a late child starts: the escalations already due do not go out.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 5, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		r.change(at(time.May, 5, 9, 0), closed)
 		r.run(t)
@@ -285,7 +283,7 @@ func TestRequestWorkflow(t *testing.T) {
 
 	t.Run("OK_CaseEndedStopsTheChase", func(t *testing.T) {
 		// The case's workflow is gone: the first step finds out, and the chase ends.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.April, 27, 9, 0), endOf(2026, time.May, 4), petition, &temporal.UnknownExternalWorkflowExecutionError{})
 		r.run(t)
 		mustEqualLines(t, r.delivered(t), []string{"g0 reminder 1 head urbanism 2026-04-30 08:00:00"})
@@ -296,7 +294,7 @@ func TestRequestWorkflow(t *testing.T) {
 
 	t.Run("OK_RestartedChildDoesNotRepeatSteps", func(t *testing.T) {
 		// Started again on Wednesday 6 May after the reminder and two escalations went out.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 6, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		r.in.Request.Reminders, r.in.Request.Escalation, r.in.Request.Level = 1, 2, domain.LevelHead
 		r.change(at(time.May, 20, 9, 0), closed)
@@ -308,7 +306,7 @@ func TestRequestWorkflow(t *testing.T) {
 	})
 
 	t.Run("OK_RestartedChildBeforeItsReminder", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.April, 28, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		r.in.Request.Reminders = 1
 		r.change(at(time.May, 5, 9, 0), closed)
@@ -322,7 +320,7 @@ func TestRequestWorkflow(t *testing.T) {
 	t.Run("OK_LateChildSkipsRemindersAndEscalatesAtOnce", func(t *testing.T) {
 		// Started at 09:00 on Tuesday 5 May: the reminder is pointless now; the deputy's and the head's
 		// escalations are due, and go out at once, in order.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 5, 9, 0), endOf(2026, time.May, 4), petition, nil)
 		r.change(at(time.May, 8, 9, 0), closed)
 		r.run(t)
@@ -336,7 +334,7 @@ func TestRequestWorkflow(t *testing.T) {
 	t.Run("OK_RedeliveryWritesNothingNew", func(t *testing.T) {
 		// A child run again from the start for the same generation (as after a reset) queues the same
 		// notifications: their streams already hold them, and nothing is written twice.
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		first := newRequestRun(t, store, at(time.May, 4, 10, 0), at(time.May, 4, 14, 0), media, nil)
 		first.change(at(time.May, 4, 20, 0), closed)
 		first.run(t)
@@ -352,7 +350,7 @@ func TestRequestWorkflow(t *testing.T) {
 	})
 
 	t.Run("OK_NoDueInstantNoChase", func(t *testing.T) {
-		store := MustOpenStore(t)
+		store := testkit.MustOpenStore(t)
 		r := newRequestRun(t, store, at(time.May, 4, 10, 0), time.Time{}, petition, nil)
 		r.change(at(time.June, 4, 10, 0), closed)
 		r.run(t)
@@ -427,11 +425,11 @@ func TestRecordRequestHistory(t *testing.T) {
 	}
 	defer c.Close()
 
-	store := MustOpenStore(t)
+	store := testkit.MustOpenStore(t)
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflow(workflows.RequestWorkflow)
 	w.RegisterWorkflow(recordingCase)
-	w.RegisterActivity(&activities.Activities{Store: store, Calendar: domain.NewCalendar(nil), Location: skopje})
+	w.RegisterActivity(testkit.NewActivities(store))
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -518,26 +516,8 @@ func TestRecordRequestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var events []*historypb.HistoryEvent
-	it := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, e)
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(requestHistory); err == nil {
-		t.Fatalf("%s exists: histories are never regenerated; record the new version under the next name", requestHistory)
-	}
-	if err := os.WriteFile(requestHistory, append(b, '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s: %d events", requestHistory, len(events))
+	n := testkit.WriteHistory(t, c, id, run.GetRunID(), requestHistory)
+	t.Logf("wrote %s: %d events", requestHistory, n)
 }
 
 // factsQuery returns the facts recordingCase received.

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest"
-
 	"github.com/predmet/predmet/engine"
+	"github.com/predmet/predmet/internal/testkit/devstack"
 )
 
 // TestProjectionsCommand runs "predmet projections" against a running dev stack.
@@ -17,14 +14,8 @@ func TestProjectionsCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Temporal in-process")
 	}
-	dir := t.TempDir()
-	cfg := engine.DefaultConfig()
-	cfg.DataDir, cfg.APIAddr, cfg.TemporalPort, cfg.UIPort = dir, "127.0.0.1:0", 0, -1
-	e, err := engine.Start(context.Background(), cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Stop(context.Background())
+	e := devstack.MustStart(t, func(c *engine.Config) { c.UIPort = -1 })
+	dir := e.Dir
 	api := "http://" + e.APIAddress()
 	t.Setenv("PREDMET_TOKEN", "")
 

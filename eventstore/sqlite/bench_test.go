@@ -5,9 +5,10 @@ import (
 
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/eventstoretest"
+	"github.com/predmet/predmet/internal/testkit"
 )
 
-func openBench(tb testing.TB) domain.EventStore { return MustOpenStore(tb) }
+func openBench(tb testing.TB) domain.EventStore { return testkit.MustOpenStore(tb) }
 
 // BenchmarkAppendSingle appends one event per call, one call at a time, each synced to disk.
 func BenchmarkAppendSingle(b *testing.B) { eventstoretest.BenchAppendSingle(b, openBench) }

@@ -15,30 +15,11 @@ import (
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/eventstoretest"
 	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/internal/testkit"
 )
 
-// MustOpenStore opens a Store in a fresh file in tb's temporary directory and closes it when tb ends.
-func MustOpenStore(tb testing.TB, opts ...sqlite.Option) *sqlite.Store {
-	tb.Helper()
-	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "events.db"), opts...)
-}
-
-func mustOpenPath(tb testing.TB, path string, opts ...sqlite.Option) *sqlite.Store {
-	tb.Helper()
-	s, err := sqlite.Open(path, opts...)
-	if err != nil {
-		tb.Fatalf("Open: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			tb.Errorf("Close: %v", err)
-		}
-	})
-	return s
-}
-
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(tb testing.TB) domain.EventStore { return MustOpenStore(tb) })
+	eventstoretest.Run(t, func(tb testing.TB) domain.EventStore { return testkit.MustOpenStore(tb) })
 }
 
 func newEvents(n int) []domain.EventData {
@@ -66,7 +47,7 @@ func TestReopen(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		s = mustOpenPath(t, path)
+		s = testkit.MustOpenStoreAt(t, path)
 		got, err := s.ReadStream(ctx, "order-1", domain.ReadStreamOptions{})
 		if err != nil || len(got) != 3 || got[2].ID != first[2].ID {
 			t.Fatalf("after reopening, ReadStream = %d events, %v; want the 3 appended", len(got), err)
@@ -88,7 +69,7 @@ func TestReopen(t *testing.T) {
 	})
 	t.Run("ErrNewerSchema", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "events.db")
-		s := mustOpenPath(t, path)
+		s := testkit.MustOpenStoreAt(t, path)
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +198,7 @@ func TestClose(t *testing.T) {
 			t.Fatal(err)
 		}
 		wg.Wait()
-		s = mustOpenPath(t, path)
+		s = testkit.MustOpenStoreAt(t, path)
 		got, err := s.ReadAll(t.Context(), domain.ReadAllOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -232,7 +213,7 @@ func TestSubscribeAll(t *testing.T) {
 	t.Run("CheckpointsReachTheLastScannedEvent", func(t *testing.T) {
 		// Stronger than the conformance suite: here checkpoints are positions of this log, so a sparse
 		// subscription's checkpoint catches up with the last event it skipped, while catching up and live.
-		s := MustOpenStore(t)
+		s := testkit.MustOpenStore(t)
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 		defer cancel()
 		noise := func() domain.Position {
@@ -280,7 +261,7 @@ func TestSubscribeAll(t *testing.T) {
 		waitFor(noise())
 	})
 	t.Run("CheckpointEveryIntervalWhenAllMatch", func(t *testing.T) {
-		s := MustOpenStore(t)
+		s := testkit.MustOpenStore(t)
 		if _, err := s.Append(t.Context(), "order", domain.NoStream(), newEvents(10)...); err != nil {
 			t.Fatal(err)
 		}
