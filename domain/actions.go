@@ -22,7 +22,7 @@ type decision struct {
 // sector (the case's unless another is named), from the case's registration until its answer goes
 // out, but not while the requester is asked to complete the request. It must change one of them.
 func (d *decision) assign() (plan, error) {
-	if err := d.in(StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved); err != nil {
+	if err := d.in(StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved); err != nil {
 		return plan{}, err
 	}
 	officer := cmp.Or(d.req.Officer, d.req.Actor.UserID)
@@ -43,7 +43,7 @@ func (d *decision) requestInput() (plan, error) {
 	if err := d.needStep(StatusWaitingForInput); err != nil {
 		return plan{}, err
 	}
-	if err := d.in(StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved); err != nil {
+	if err := d.in(StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved); err != nil {
 		return plan{}, err
 	}
 	return d.openRequest(RequestInput)
@@ -171,13 +171,13 @@ func (d *decision) cancelRequest() (plan, error) {
 // the case is assigned and no required request for input is open; a draft may be redone until the
 // answer goes out.
 func (d *decision) draft() (plan, error) {
-	if err := d.needStep(StatusDrafted); err != nil {
+	if err := d.needStep(StatusAnswerDrafted); err != nil {
 		return plan{}, err
 	}
 	if d.c.Status == StatusWaitingForInput {
 		return plan{}, Errorf(ECONFLICT, "The case is waiting for input: %s.", strings.Join(d.c.waitingFor(), ", "))
 	}
-	if err := d.in(StatusAssigned, StatusDrafted, StatusApproved); err != nil {
+	if err := d.in(StatusAssigned, StatusAnswerDrafted, StatusAnswerApproved); err != nil {
 		return plan{}, err
 	}
 	return recorded(&AnswerDrafted{By: d.req.Actor.UserID, At: d.now, Note: d.req.Note})
@@ -185,10 +185,10 @@ func (d *decision) draft() (plan, error) {
 
 // approve records the head of department's approval of the draft, for a kind with the approval step.
 func (d *decision) approve() (plan, error) {
-	if err := d.needStep(StatusApproved); err != nil {
+	if err := d.needStep(StatusAnswerApproved); err != nil {
 		return plan{}, err
 	}
-	if err := d.in(StatusDrafted); err != nil {
+	if err := d.in(StatusAnswerDrafted); err != nil {
 		return plan{}, err
 	}
 	return recorded(&AnswerApproved{By: d.req.Actor.UserID, At: d.now})
@@ -235,12 +235,12 @@ func (d *decision) readyToAnswer(outcome Status) error {
 	if err := d.needStep(outcome); err != nil {
 		return err
 	}
-	ready := StatusDrafted
-	if d.p.HasStep(StatusApproved) {
-		ready = StatusApproved
+	ready := StatusAnswerDrafted
+	if d.p.HasStep(StatusAnswerApproved) {
+		ready = StatusAnswerApproved
 	}
 	if d.c.Status != ready {
-		if ready == StatusApproved && d.c.Status == StatusDrafted {
+		if ready == StatusAnswerApproved && d.c.Status == StatusAnswerDrafted {
 			return Errorf(ECONFLICT, "The draft must be approved before it goes out.")
 		}
 		return d.conflict()
@@ -359,7 +359,7 @@ func (d *decision) merge() (plan, error) {
 // assigned, for a kind with the clarification step. The letter takes the next sub-number; the
 // requester has the kind's clarification clock to answer, and the case's clock stops meanwhile.
 func (d *decision) requestClarification() (plan, error) {
-	if err := d.needStep(StatusClarification); err != nil {
+	if err := d.needStep(StatusClarificationRequested); err != nil {
 		return plan{}, err
 	}
 	if err := d.in(StatusRegistered, StatusAssigned); err != nil {
@@ -385,7 +385,7 @@ func (d *decision) requestClarification() (plan, error) {
 // clarificationReceived records that the requester completed the request; the case's clock runs
 // again with the time it had left.
 func (d *decision) clarificationReceived() (plan, error) {
-	if err := d.in(StatusClarification); err != nil {
+	if err := d.in(StatusClarificationRequested); err != nil {
 		return plan{}, err
 	}
 	return plan{record: func(clocks Clocks) ([]Event, error) {

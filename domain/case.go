@@ -23,9 +23,6 @@ const (
 	ChannelPortal  Channel = "portal" // the national e-services portal
 )
 
-// ChannelWebForm is the former name of ChannelWeb, kept while other branches still use it.
-const ChannelWebForm = ChannelWeb
-
 // Channels lists every valid channel.
 var Channels = []Channel{ChannelLetter, ChannelEmail, ChannelPhone, ChannelCounter, ChannelWeb, ChannelPortal}
 

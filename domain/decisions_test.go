@@ -304,7 +304,7 @@ func decisionPolicies() []namedPolicy {
 		out = append(out, namedPolicy{string(k), policies[k]})
 	}
 	noApproval := policies[domain.KindPetition]
-	noApproval.Steps = slices.DeleteFunc(slices.Clone(noApproval.Steps), func(s domain.Status) bool { return s == domain.StatusApproved })
+	noApproval.Steps = slices.DeleteFunc(slices.Clone(noApproval.Steps), func(s domain.Status) bool { return s == domain.StatusAnswerApproved })
 	onlyWithdrawn := policies[domain.KindCitizenQuestion]
 	onlyWithdrawn.Endings = []domain.Status{domain.StatusWithdrawn}
 	clocked := policies[domain.KindTwinCityProgramme]

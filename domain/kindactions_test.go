@@ -15,21 +15,21 @@ import (
 func TestPolicy_Actions(t *testing.T) {
 	policies := domain.DefaultPolicies()
 	noApproval := policies[domain.KindPetition]
-	noApproval.Steps = slices.DeleteFunc(slices.Clone(noApproval.Steps), func(s domain.Status) bool { return s == domain.StatusApproved })
+	noApproval.Steps = slices.DeleteFunc(slices.Clone(noApproval.Steps), func(s domain.Status) bool { return s == domain.StatusAnswerApproved })
 	noForward := policies[domain.KindCitizenQuestion]
 	noForward.Endings = []domain.Status{domain.StatusWithdrawn}
 
 	for name, p := range map[string]domain.Policy{
-		string(domain.KindPetition):           policies[domain.KindPetition],
-		string(domain.KindProposal):           policies[domain.KindProposal],
-		string(domain.KindPublicInformation):  policies[domain.KindPublicInformation],
-		string(domain.KindCitizenQuestion):    policies[domain.KindCitizenQuestion],
-		string(domain.KindMediaQuery):         policies[domain.KindMediaQuery],
-		string(domain.KindTwinCityProgramme):  policies[domain.KindTwinCityProgramme],
-		string(domain.KindCooperation):        policies[domain.KindCooperation],
-		string(domain.KindWebsitePublication): policies[domain.KindWebsitePublication],
-		"PetitionWithoutApproval":             noApproval,
-		"QuestionOnlyWithdrawn":               noForward,
+		string(domain.KindPetition):              policies[domain.KindPetition],
+		string(domain.KindProposal):              policies[domain.KindProposal],
+		string(domain.KindPublicInformation):     policies[domain.KindPublicInformation],
+		string(domain.KindCitizenQuestion):       policies[domain.KindCitizenQuestion],
+		string(domain.KindMediaQuery):            policies[domain.KindMediaQuery],
+		string(domain.KindTwinCityProgramme):     policies[domain.KindTwinCityProgramme],
+		string(domain.KindCooperationInitiative): policies[domain.KindCooperationInitiative],
+		string(domain.KindWebsitePublication):    policies[domain.KindWebsitePublication],
+		"PetitionWithoutApproval":                noApproval,
+		"QuestionOnlyWithdrawn":                  noForward,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := p.Actions()

@@ -30,18 +30,10 @@ const (
 	StatusMerged                 Status = "merged"                  // merged into a duplicate case
 )
 
-// Former names of statuses, kept while other branches still use them; replace them with
-// gofmt -r 'StatusDrafted -> StatusAnswerDrafted' (and likewise) and delete them.
-const (
-	StatusClarification = StatusClarificationRequested // former name of StatusClarificationRequested
-	StatusDrafted       = StatusAnswerDrafted          // former name of StatusAnswerDrafted
-	StatusApproved      = StatusAnswerApproved         // former name of StatusAnswerApproved
-)
-
 // Statuses lists every status.
 var Statuses = []Status{
-	StatusReceived, StatusRegistered, StatusClarification, StatusAssigned, StatusWaitingForInput, StatusDrafted,
-	StatusApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished, StatusClosed,
+	StatusReceived, StatusRegistered, StatusClarificationRequested, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted,
+	StatusAnswerApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished, StatusClosed,
 	StatusForwarded, StatusWithdrawn, StatusRejected, StatusMerged,
 }
 
@@ -351,7 +343,7 @@ func (c *Case) inTime(now time.Time) bool {
 
 // Programme reports whether the case is a long-running programme.
 func (c *Case) Programme() bool {
-	return c.Kind == KindTwinCityProgramme || c.Kind == KindCooperation
+	return c.Kind == KindTwinCityProgramme || c.Kind == KindCooperationInitiative
 }
 
 // YearlyReportRequest returns the event that opens a programme's report for year, due on the policy's

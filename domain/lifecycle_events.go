@@ -317,9 +317,9 @@ func (c *Case) applyLifecycle(e Event) {
 		}
 		c.stopWaiting()
 	case *AnswerDrafted:
-		c.Status = StatusDrafted
+		c.Status = StatusAnswerDrafted
 	case *AnswerApproved:
-		c.Status = StatusApproved
+		c.Status = StatusAnswerApproved
 	case *CaseAnswered:
 		at, onTime := e.At, e.OnTime
 		c.Status, c.AnsweredAt, c.OnTime, c.Reason = e.Outcome, &at, &onTime, e.Reason
@@ -345,7 +345,7 @@ func (c *Case) applyLifecycle(e Event) {
 	case *ClarificationRequested:
 		c.Documents = append(c.Documents, e.Document)
 		respond := e.RespondBy
-		c.ResumeStatus, c.Status, c.RespondBy, c.ClarificationExpiredAt = c.Status, StatusClarification, &respond, nil
+		c.ResumeStatus, c.Status, c.RespondBy, c.ClarificationExpiredAt = c.Status, StatusClarificationRequested, &respond, nil
 	case *ClarificationReceived:
 		c.Status, c.ResumeStatus, c.RespondBy = c.ResumeStatus, "", nil
 	case *ClarificationExpired:

@@ -174,9 +174,9 @@ func TestPolicy_Decide_MainPath(t *testing.T) {
 	input := []step{
 		{domain.ActionRequest{Action: domain.ActionRequestInput, Actor: officer, Sector: "finance"}, []string{domain.EventRequestOpened}, domain.StatusWaitingForInput},
 		{domain.ActionRequest{Action: domain.ActionAnswerRequest, Actor: financeHd, RequestID: "r1", Note: "The budget line exists."}, []string{domain.EventRequestAnswered}, domain.StatusAssigned},
-		{domain.ActionRequest{Action: domain.ActionDraft, Actor: officer}, []string{domain.EventAnswerDrafted}, domain.StatusDrafted},
+		{domain.ActionRequest{Action: domain.ActionDraft, Actor: officer}, []string{domain.EventAnswerDrafted}, domain.StatusAnswerDrafted},
 	}
-	approve := step{domain.ActionRequest{Action: domain.ActionApprove, Actor: supervisor}, []string{domain.EventAnswerApproved}, domain.StatusApproved}
+	approve := step{domain.ActionRequest{Action: domain.ActionApprove, Actor: supervisor}, []string{domain.EventAnswerApproved}, domain.StatusAnswerApproved}
 	answer := step{domain.ActionRequest{Action: domain.ActionAnswer, Actor: officer}, []string{domain.EventCaseAnswered}, domain.StatusAnswered}
 	closing := step{domain.ActionRequest{Action: domain.ActionClose, Actor: officer}, []string{domain.EventCaseClosed}, domain.StatusClosed}
 	answerPath := func(approved bool, out step) []step {
@@ -207,7 +207,7 @@ func TestPolicy_Decide_MainPath(t *testing.T) {
 		{domain.KindCitizenQuestion, answerPath(true, answer)},
 		{domain.KindMediaQuery, answerPath(false, answer)},
 		{domain.KindTwinCityProgramme, programmePath},
-		{domain.KindCooperation, programmePath},
+		{domain.KindCooperationInitiative, programmePath},
 		{domain.KindWebsitePublication, answerPath(true, publish)},
 	} {
 		t.Run("OK/"+string(tt.kind), func(t *testing.T) {
@@ -372,7 +372,7 @@ func TestPolicy_Decide_Endings(t *testing.T) {
 		{domain.KindCitizenQuestion, all},
 		{domain.KindMediaQuery, all},
 		{domain.KindTwinCityProgramme, []domain.Status{domain.StatusWithdrawn, domain.StatusMerged}},
-		{domain.KindCooperation, []domain.Status{domain.StatusWithdrawn, domain.StatusMerged}},
+		{domain.KindCooperationInitiative, []domain.Status{domain.StatusWithdrawn, domain.StatusMerged}},
 		{domain.KindWebsitePublication, []domain.Status{domain.StatusWithdrawn, domain.StatusRejected, domain.StatusMerged}},
 	} {
 		for _, end := range endings {
@@ -486,7 +486,7 @@ func TestPolicy_Decide_PublicInformation(t *testing.T) {
 		if asked.Document.String() != "08-2112/2" || asked.Document.Date.String() != "2026-03-03" {
 			t.Errorf("Document = %s of %s, want 08-2112/2 of 2026-03-03", asked.Document, asked.Document.Date)
 		}
-		if l.c.Status != domain.StatusClarification || l.c.ResumeStatus != domain.StatusAssigned || l.c.RespondBy == nil {
+		if l.c.Status != domain.StatusClarificationRequested || l.c.ResumeStatus != domain.StatusAssigned || l.c.RespondBy == nil {
 			t.Errorf("status %s, resume %s, RespondBy %v", l.c.Status, l.c.ResumeStatus, l.c.RespondBy)
 		}
 		dl := l.c.Deadline
@@ -580,7 +580,7 @@ func TestPolicy_Decide_PublicInformation(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) { l.fail(tt.req, tt.code) })
 		}
-		for _, kind := range []domain.CaseKind{domain.KindPetition, domain.KindMediaQuery, domain.KindCooperation} {
+		for _, kind := range []domain.CaseKind{domain.KindPetition, domain.KindMediaQuery, domain.KindCooperationInitiative} {
 			t.Run("ErrConflict/"+string(kind), func(t *testing.T) {
 				l := newLifecycle(t, kind, received)
 				e := l.fail(domain.ActionRequest{Action: domain.ActionExtend, Actor: officer, By: &domain.Clock{Length: 5, Unit: domain.CalendarDays}, Reason: "large"}, domain.ECONFLICT)
@@ -675,7 +675,7 @@ func TestPolicy_Decide_Clock(t *testing.T) {
 }
 
 func TestPolicy_Decide_Programme(t *testing.T) {
-	for _, kind := range []domain.CaseKind{domain.KindTwinCityProgramme, domain.KindCooperation} {
+	for _, kind := range []domain.CaseKind{domain.KindTwinCityProgramme, domain.KindCooperationInitiative} {
 		t.Run("OK/"+string(kind), func(t *testing.T) {
 			l := newLifecycle(t, kind, "2026-03-02 09:00")
 			report, ok := l.c.RequestByID("r1")

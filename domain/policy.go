@@ -97,9 +97,6 @@ const (
 	KindWebsitePublication    CaseKind = "website_publication"    // content for the municipality's website
 )
 
-// KindCooperation is the former name of KindCooperationInitiative, kept while other branches still use it.
-const KindCooperation = KindCooperationInitiative
-
 // CaseKinds lists every kind, in the order the README's table shows them.
 var CaseKinds = []CaseKind{
 	KindPetition, KindProposal, KindPublicInformation, KindCitizenQuestion, KindMediaQuery,

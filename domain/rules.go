@@ -30,13 +30,13 @@ var rules = []rule{{
 	action: ActionAssign, take: (*decision).assign,
 	roles: []Role{RoleOfficer, RoleSupervisor, RoleAdmin},
 	kinds: everyKind,
-	in:    []Status{StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved},
+	in:    []Status{StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved},
 	when:  "names the owning officer (the actor by default) and the sector (the case's by default); one of them must change",
 }, {
 	action: ActionRequestInput, take: (*decision).requestInput,
 	roles: []Role{RoleOfficer, RoleAdmin},
 	kinds: othersWithStep(StatusWaitingForInput),
-	in:    []Status{StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved},
+	in:    []Status{StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved},
 	needs: []string{"sector"},
 	when:  "due on a date or after a clock (not both) yet to pass, by default after the kind's request clock; unless optional, the case waits for it",
 }, {
@@ -63,38 +63,38 @@ var rules = []rule{{
 }, {
 	action: ActionDraft, take: (*decision).draft,
 	roles: []Role{RoleOfficer, RoleAdmin},
-	kinds: withStep(StatusDrafted),
-	in:    []Status{StatusAssigned, StatusDrafted, StatusApproved},
+	kinds: withStep(StatusAnswerDrafted),
+	in:    []Status{StatusAssigned, StatusAnswerDrafted, StatusAnswerApproved},
 	when:  "no required request for input is open",
 }, {
 	action: ActionApprove, take: (*decision).approve,
 	roles: []Role{RoleSupervisor, RoleAdmin},
-	kinds: withStep(StatusApproved),
-	in:    []Status{StatusDrafted},
+	kinds: withStep(StatusAnswerApproved),
+	in:    []Status{StatusAnswerDrafted},
 }, {
 	action: ActionAnswer, take: (*decision).answer,
 	roles: []Role{RoleOfficer, RoleAdmin},
 	kinds: withStep(StatusAnswered),
-	in:    []Status{StatusDrafted, StatusApproved},
+	in:    []Status{StatusAnswerDrafted, StatusAnswerApproved},
 	when:  "approved where the kind has the approval step; takes the next sub-number; cancels the open requests",
 }, {
 	action: ActionAnswerInPart, take: (*decision).answerInPart,
 	roles: []Role{RoleOfficer, RoleAdmin},
 	kinds: withStep(StatusAnsweredInPart),
-	in:    []Status{StatusDrafted, StatusApproved},
+	in:    []Status{StatusAnswerDrafted, StatusAnswerApproved},
 	when:  "as answer",
 }, {
 	action: ActionRefuse, take: (*decision).refuse,
 	roles: []Role{RoleOfficer, RoleAdmin},
 	kinds: withStep(StatusRefused),
-	in:    []Status{StatusDrafted, StatusApproved},
+	in:    []Status{StatusAnswerDrafted, StatusAnswerApproved},
 	needs: []string{"reason"},
 	when:  "as answer",
 }, {
 	action: ActionPublish, take: (*decision).publish,
 	roles: []Role{RoleOfficer, RoleAdmin},
 	kinds: withStep(StatusPublished),
-	in:    []Status{StatusDrafted, StatusApproved},
+	in:    []Status{StatusAnswerDrafted, StatusAnswerApproved},
 	when:  "as answer, but takes no sub-number",
 }, {
 	action: ActionClose, take: (*decision).close,
@@ -132,14 +132,14 @@ var rules = []rule{{
 }, {
 	action: ActionRequestClarification, take: (*decision).requestClarification,
 	roles: []Role{RoleOfficer, RoleAdmin},
-	kinds: withStep(StatusClarification),
+	kinds: withStep(StatusClarificationRequested),
 	in:    []Status{StatusRegistered, StatusAssigned},
 	when:  "takes the next sub-number; the clock stops while the requester has the kind's clarification clock to answer",
 }, {
 	action: ActionClarificationReceived, take: (*decision).clarificationReceived,
 	roles: []Role{RoleIntake, RoleOfficer, RoleAdmin},
-	kinds: withStep(StatusClarification),
-	in:    []Status{StatusClarification},
+	kinds: withStep(StatusClarificationRequested),
+	in:    []Status{StatusClarificationRequested},
 	when:  "the clock runs again",
 }, {
 	action: ActionExtend, take: (*decision).extend,
@@ -230,10 +230,10 @@ func programmesOrStep(s Status) kinds {
 // Statuses in which actions may be taken.
 var (
 	// unanswered are the statuses of a case being worked on whose answer has not gone out.
-	unanswered = []Status{StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusDrafted, StatusApproved, StatusClarification}
+	unanswered = []Status{StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved, StatusClarificationRequested}
 	// working are the statuses of a case between its registration and its end.
-	working = []Status{StatusRegistered, StatusClarification, StatusAssigned, StatusWaitingForInput, StatusDrafted,
-		StatusApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished}
+	working = []Status{StatusRegistered, StatusClarificationRequested, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted,
+		StatusAnswerApproved, StatusAnswered, StatusAnsweredInPart, StatusRefused, StatusPublished}
 )
 
 // ruleOf returns the rule of action a.

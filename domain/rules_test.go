@@ -106,9 +106,9 @@ func rulePolicies() []domain.Policy {
 	for _, k := range domain.CaseKinds {
 		p := domain.DefaultPolicies()[k]
 		out = append(out, p)
-		if p.HasStep(domain.StatusApproved) {
+		if p.HasStep(domain.StatusAnswerApproved) {
 			q := domain.DefaultPolicies()[k]
-			q.Steps = slices.DeleteFunc(q.Steps, func(s domain.Status) bool { return s == domain.StatusApproved })
+			q.Steps = slices.DeleteFunc(q.Steps, func(s domain.Status) bool { return s == domain.StatusAnswerApproved })
 			out = append(out, q)
 		}
 		all := domain.DefaultPolicies()[k]

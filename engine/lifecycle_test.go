@@ -244,7 +244,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 			})
 		}
 
-		for _, kind := range []domain.CaseKind{domain.KindTwinCityProgramme, domain.KindCooperation} {
+		for _, kind := range []domain.CaseKind{domain.KindTwinCityProgramme, domain.KindCooperationInitiative} {
 			t.Run(string(kind), func(t *testing.T) {
 				v := openKind(t, as["ana"], kind)
 				if len(v.Requests) != 1 || v.Requests[0].Kind != "report" || v.Requests[0].Year != year {

@@ -196,7 +196,7 @@ func tell() *story {
 	// c03: a request for public information the requester was asked to complete (the clock stood still
 	// from 2 to 4 April), extended by 10 days, answered in part on time and closed. Due 21 April, then
 	// 23 April after the clarification, then 3 May, a Sunday, moved to 4 May.
-	s.receive("c03", info, domain.ChannelWebForm, domain.Macedonian, "", "2026-04-01 10:00")
+	s.receive("c03", info, domain.ChannelWeb, domain.Macedonian, "", "2026-04-01 10:00")
 	s.register("c03", "2026-04-01 10:05", 2026, 103)
 	s.add(at("2026-04-02 09:00"), "c03", &domain.ClarificationRequested{Document: s.doc("c03", "2026-04-02 09:00"),
 		RespondBy: endOf("2026-04-05"), At: at("2026-04-02 09:00")})
@@ -230,7 +230,7 @@ func tell() *story {
 	s.add(at("2026-05-06 10:00"), "c06", &domain.CaseWithdrawn{Reason: "Resolved by phone.", At: at("2026-05-06 10:00")})
 
 	// c07: a petition due 19 June whose clock staff suspended.
-	s.receive("c07", petition, domain.ChannelWebForm, domain.English, "", "2026-04-20 09:00")
+	s.receive("c07", petition, domain.ChannelWeb, domain.English, "", "2026-04-20 09:00")
 	s.register("c07", "2026-04-20 09:05", 2026, 107)
 	s.assign("c07", "2026-04-21 09:00", "officer-1", "urbanism")
 	s.change("c07", "2026-05-05 10:00", domain.ClockSuspended, domain.SourceCase, 0)
@@ -251,7 +251,7 @@ func tell() *story {
 	s.add(at("2026-04-22 00:00"), "c09", &domain.CaseDeadlinePassed{DueAt: endOf("2026-04-21"), NotificationID: "n-c09-overdue1"})
 
 	// c10: a citizen's question due this week (14 May), not assigned yet.
-	s.receive("c10", question, domain.ChannelWebForm, domain.Albanian, "", "2026-04-22 09:00")
+	s.receive("c10", question, domain.ChannelWeb, domain.Albanian, "", "2026-04-22 09:00")
 	s.register("c10", "2026-04-22 09:10", 2026, 110)
 
 	// c11: a petition due later (11 July, a Saturday, moved to 13 July).
@@ -271,7 +271,7 @@ func tell() *story {
 		Level: domain.LevelHead, NotificationID: "n-c13-r1-rem1", At: at("2026-05-01 08:00")})
 
 	// c14: a petition rejected as inadmissible; c15: a petition merged into it.
-	s.receive("c14", petition, domain.ChannelWebForm, domain.Macedonian, "", "2026-04-27 09:00")
+	s.receive("c14", petition, domain.ChannelWeb, domain.Macedonian, "", "2026-04-27 09:00")
 	s.register("c14", "2026-04-27 09:05", 2026, 114)
 	s.add(at("2026-04-29 10:00"), "c14", &domain.CaseRejected{Reason: "Anonymous.", Document: s.doc("c14", "2026-04-29 10:00"), At: at("2026-04-29 10:00")})
 	s.receive("c15", petition, domain.ChannelEmail, domain.Macedonian, "", "2026-04-28 09:00")
@@ -287,7 +287,7 @@ func tell() *story {
 	s.add(at("2026-01-12 09:00"), "c16", &domain.CaseClosed{At: at("2026-01-12 09:00")})
 
 	// c17: a request for public information its requester never completed, then rejected.
-	s.receive("c17", info, domain.ChannelWebForm, domain.Macedonian, "", "2026-05-04 10:00")
+	s.receive("c17", info, domain.ChannelWeb, domain.Macedonian, "", "2026-05-04 10:00")
 	s.register("c17", "2026-05-04 10:05", 2026, 117)
 	s.add(at("2026-05-05 09:00"), "c17", &domain.ClarificationRequested{Document: s.doc("c17", "2026-05-05 09:00"),
 		RespondBy: endOf("2026-05-08"), At: at("2026-05-05 09:00")})
