@@ -300,7 +300,9 @@ func TestStaffFileAndDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := devstack.MustStart(t, func(c *engine.Config) { c.StaffFile = staffFile })
-	as := func(id string) *apiClient { return &apiClient{tb: t, base: "http://" + e.APIAddress(), token: tokens[id]} }
+	as := func(id string) *apiClient {
+		return &apiClient{tb: t, base: "http://" + e.APIAddress(), token: tokens[id]}
+	}
 
 	t.Run("OK_DirectorysPerson", func(t *testing.T) {
 		res := as("besa.osmani").do(http.MethodGet, "/api/v1/me", nil, nil)
