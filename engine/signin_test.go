@@ -1,9 +1,11 @@
 package engine_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/predmet/predmet/auth/oidctest"
 	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/engine"
 	"github.com/predmet/predmet/intake"
@@ -353,4 +356,164 @@ func TestStaffFileAndDirectory(t *testing.T) {
 			t.Errorf("/readyz shows people's names:\n%s", res.Body)
 		}
 	})
+}
+
+// freePort returns a port that was free a moment ago, for a server whose address the identity
+// provider must know before it starts.
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestOIDCSignIn runs `predmet dev` with an identity provider (a real one, in-process): staff sign in
+// to predmet through it and reach the API with their session, as the directory's people with the
+// roles of their positions and groups; the development sign-in is off; the embedded Temporal Web UI
+// is behind the same provider and client; signing out ends the session.
+func TestOIDCSignIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the dev stack")
+	}
+	t.Parallel()
+	apiPort, uiPort := freePort(t), freePort(t)
+	base, ui := fmt.Sprintf("http://127.0.0.1:%d", apiPort), fmt.Sprintf("http://127.0.0.1:%d", uiPort)
+	provider := oidctest.Start(t, []oidctest.User{
+		{Subject: "u-ana", Username: "ana", Email: "ana.petrovska@opstina-primer.example"},
+		{Subject: "u-ilina", Username: "ilina", Email: "ilina.ristovska@opstina-primer.example", Groups: []string{"predmet-admins"}},
+		{Subject: "u-stranger", Username: "stranger", Email: "stranger@opstina-primer.example", Groups: []string{"predmet-admins"}},
+	}, oidctest.Client{
+		ID: "predmet", Secret: "s3cret",
+		RedirectURIs:           []string{base + "/signin/callback", ui + "/auth/sso/callback"},
+		PostLogoutRedirectURIs: []string{base + "/signin?out=1"},
+	})
+	authFile := filepath.Join(t.TempDir(), "auth.json")
+	config := fmt.Sprintf(`{"oidc": {"issuer": %q, "clientId": "predmet", "label": "Општина Пример"}, "groups": {"predmet-admins": ["admin"]}}`, provider.Issuer)
+	if err := os.WriteFile(authFile, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := devstack.MustStart(t, func(c *engine.Config) {
+		c.APIAddr, c.UIPort = fmt.Sprintf("127.0.0.1:%d", apiPort), uiPort
+		c.AuthFile, c.OIDCClientSecret = authFile, "s3cret"
+	})
+	if e.BaseURL() != base || e.UIAddress() != ui {
+		t.Fatalf("predmet at %s, its UI at %s; want %s and %s", e.BaseURL(), e.UIAddress(), base, ui)
+	}
+
+	// signIn signs username in at the provider from predmet's sign-in, and comes back to /api/v1/me.
+	signIn := func(t *testing.T, b *browser, username string) *http.Response {
+		t.Helper()
+		back := provider.SignIn(t, b.c, base+"/signin?next=/api/v1/me", username)
+		if back.Path != "/signin/callback" {
+			t.Fatalf("the provider sent %s back to %s", username, back)
+		}
+		resp, _ := b.do(http.MethodGet, back.RequestURI(), nil, "Accept-Language", "en")
+		return resp
+	}
+	t.Run("OK_Officer", func(t *testing.T) {
+		b := newBrowser(t, base)
+		if resp := signIn(t, b, "ana"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/api/v1/me" {
+			t.Fatalf("the callback = %s to %q, want 303 to /api/v1/me", resp.Status, resp.Header.Get("Location"))
+		}
+		status, m := b.me()
+		if status != http.StatusOK || m.ID != "ana.petrovska" || m.Name != "Ана Петровска" || m.Via != "session" || m.DevSignIn ||
+			!slices.Equal(m.Roles, []domain.Role{domain.RoleIntake, domain.RoleOfficer}) {
+			t.Errorf("GET /api/v1/me = %d %+v, want Ана Петровска, intake and officer, by a session that is no development sign-in", status, m)
+		}
+
+		// Signing out ends the session here and at the provider.
+		resp, _ := b.do(http.MethodPost, "/signout", nil)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), provider.Issuer) {
+			t.Errorf("POST /signout = %s to %q, want 303 to the provider", resp.Status, resp.Header.Get("Location"))
+		}
+		if status, _ := b.me(); status != http.StatusUnauthorized {
+			t.Errorf("GET /api/v1/me after signing out = %d, want 401", status)
+		}
+	})
+	t.Run("OK_GroupRoles", func(t *testing.T) {
+		b := newBrowser(t, base)
+		signIn(t, b, "ilina")
+		status, m := b.me()
+		if status != http.StatusOK || !slices.Equal(m.Roles, []domain.Role{domain.RoleSupervisor, domain.RoleAdmin}) {
+			t.Errorf("GET /api/v1/me = %d %+v, want the department's head as supervisor, and admin by her group", status, m)
+		}
+	})
+	t.Run("ErrNotInDirectory", func(t *testing.T) {
+		b := newBrowser(t, base)
+		if resp := signIn(t, b, "stranger"); resp.StatusCode != http.StatusForbidden || b.sessionCookie() != nil {
+			t.Errorf("the callback for someone the directory does not hold = %s, want 403 and no session", resp.Status)
+		}
+	})
+	t.Run("ErrDevSignInOff", func(t *testing.T) {
+		resp, _ := newBrowser(t, base).do(http.MethodPost, "/signin/dev", url.Values{"person": {engine.DevUser}})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the development sign-in with a provider = %s, want 404", resp.Status)
+		}
+	})
+	t.Run("WebUI", func(t *testing.T) {
+		list := ui + "/api/v1/namespaces/predmet/workflows"
+		resp, err := http.Get(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the UI's API without signing in = %s, want 401", resp.Status)
+		}
+		// The UI's own sign-in goes through the same provider and client.
+		b := newBrowser(t, ui)
+		back := provider.SignIn(t, b.c, ui+"/auth/sso", "ilina")
+		if back.Path != "/auth/sso/callback" {
+			t.Fatalf("the provider sent the UI's browser back to %s", back)
+		}
+		resp, _ = b.do(http.MethodGet, back.RequestURI(), nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the UI's callback = %s, want 303", resp.Status)
+		}
+		// The UI's page reads the tokens from the cookies user0, user1, … and sends them with every
+		// call of the UI's API, as the browser's UI does; the session's start is in another cookie.
+		u, _ := url.Parse(ui)
+		var encoded strings.Builder
+		for i := 0; ; i++ {
+			c := cookieNamed(b.c.Jar.Cookies(u), fmt.Sprintf("user%d", i))
+			if c == nil {
+				break
+			}
+			encoded.WriteString(c.Value)
+		}
+		raw, err := base64.StdEncoding.DecodeString(encoded.String())
+		var tokens struct{ AccessToken, IDToken string }
+		if err == nil {
+			err = json.Unmarshal(raw, &tokens)
+		}
+		if err != nil || tokens.IDToken == "" {
+			t.Fatalf("the UI's sign-in left no tokens in its cookies (%v): %s", err, raw)
+		}
+		call := func(b *browser) int {
+			resp, _ := b.do(http.MethodGet, "/api/v1/namespaces/predmet/workflows", nil,
+				"Authorization", "Bearer "+tokens.AccessToken, "Authorization-Extras", tokens.IDToken)
+			return resp.StatusCode
+		}
+		if got := call(b); got != http.StatusOK {
+			t.Errorf("the UI's API, signed in = %d, want 200", got)
+		}
+		// The same tokens from another browser, whose session did not start at the UI's sign-in,
+		// are refused: the UI ends its sessions as predmet does (sessions.maxAge).
+		if got := call(newBrowser(t, ui)); got != http.StatusUnauthorized {
+			t.Errorf("the UI's API with the tokens alone = %d, want 401", got)
+		}
+	})
+}
+
+// cookieNamed returns the cookie of that name, or nil.
+func cookieNamed(cookies []*http.Cookie, name string) *http.Cookie {
+	for _, c := range cookies {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
 }
