@@ -73,8 +73,12 @@ func defaultBaseURL(cfg Config, apiAddr string) string {
 }
 
 // uiAuth returns the embedded Web UI's sign-in: the identity provider and client of the staff
-// sign-in, or nil without a provider (the UI then needs none: it listens on the loopback address).
+// sign-in, or nil without a provider (the UI then has none: it listens on the loopback address, as
+// the embedded Temporal's gRPC port does) or without a UI.
 func (c *Config) uiAuth() (*embedtemporal.UIAuth, error) {
+	if c.UIPort < 0 {
+		return nil, nil
+	}
 	signIn, err := c.SignIn()
 	if err != nil || signIn.OIDC == nil {
 		return nil, err

@@ -58,6 +58,13 @@ func (f *fakeSessions) EndSessionsOf(_ context.Context, personID string) (int, e
 	return n, nil
 }
 
+// left returns how many sessions are left, and whose sessions were asked to end.
+func (f *fakeSessions) left() (int, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.users), slices.Clone(f.ended)
+}
+
 // fakeIdentities stands for the organisation directory: it renames everyone it knows, and refuses the
 // sector head's token.
 type fakeIdentities struct {
@@ -126,7 +133,9 @@ func TestSessionDoor(t *testing.T) {
 	})
 	t.Run("ErrRefused", func(t *testing.T) {
 		ts, f := open(t)
+		f.mu.Lock()
 		f.refuse = domain.Errorf(domain.EFORBIDDEN, "The form was sent from another site, so predmet refused it. Open the page in predmet and send it again.")
+		f.mu.Unlock()
 		req := withSession(ts.NewRequest(t, "", http.MethodPost, "/api/v1/cases", validCaseJSON(t, nil)), "s-emma")
 		req.Header.Set("Accept-Language", "sq")
 		resp, body := ts.Do(t, req)
@@ -196,8 +205,8 @@ func TestEndSessions(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || string(body) != `{"personId":"besa.hoxha","ended":2}`+"\n" {
 			t.Errorf("end sessions = %d %s", resp.StatusCode, body)
 		}
-		if len(f.users) != 1 {
-			t.Errorf("sessions left: %v", f.users)
+		if n, _ := f.left(); n != 1 {
+			t.Errorf("%d sessions left, want 1", n)
 		}
 	})
 	t.Run("OK_None", func(t *testing.T) {
@@ -211,8 +220,8 @@ func TestEndSessions(t *testing.T) {
 		ts, f := open(t)
 		resp, body := ts.Do(t, ts.NewRequest(t, supervisor, http.MethodPost, "/api/v1/sessions/"+intakeMK+"/end", ""))
 		assertProblem(t, resp, body, http.StatusForbidden, domain.EFORBIDDEN)
-		if len(f.ended) != 0 {
-			t.Errorf("sessions ended: %v", f.ended)
+		if _, ended := f.left(); len(ended) != 0 {
+			t.Errorf("sessions ended: %v", ended)
 		}
 	})
 	t.Run("ErrBadPerson", func(t *testing.T) {
@@ -222,8 +231,8 @@ func TestEndSessions(t *testing.T) {
 		if p.Field != "person" || p.Detail != `" x" is not a person's ID.` {
 			t.Errorf("problem = %+v", p)
 		}
-		if len(f.ended) != 0 {
-			t.Errorf("sessions ended: %v", f.ended)
+		if _, ended := f.left(); len(ended) != 0 {
+			t.Errorf("sessions ended: %v", ended)
 		}
 	})
 	t.Run("ErrNoSessions", func(t *testing.T) {
