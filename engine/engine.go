@@ -451,10 +451,11 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 		},
 		Identities: e.auth.Resolver(),
 		Sessions:   sessionDoor{auth: e.auth, sessions: e.sessions},
-		Routes: func(r *mux.Router) {
-			e.auth.Register(r)
-			// The staff pages (package web) mount here, behind e.auth.RequireUser.
-		},
+	}
+	// Beside the API's routes: the sign-in's, and the staff pages', which wrap theirs in
+	// e.auth.RequireUser and call the same services as the API (server.Cases, server.ReadModels, …).
+	server.Routes = func(r *mux.Router) {
+		e.auth.Register(r)
 	}
 	if e.runner != nil {
 		server.ReadModels, server.Projections = e.cases, projectionAdmin{e.runner}
