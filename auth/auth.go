@@ -176,6 +176,30 @@ func (a *Auth) RequireUser(next http.Handler) http.Handler {
 	}))
 }
 
+// Authenticate returns the user and session of r's session cookie, for a door other than the staff
+// pages that a signed-in browser may use too (the API): unlike RequireUser it writes nothing and never
+// redirects. It returns an EUNAUTHORIZED error when r carries no live session; an EFORBIDDEN error
+// when r is an unsafe request from another site, or when the session's person is no longer allowed in
+// (the session is then ended); an EUNAVAILABLE error when the sessions cannot be read. Every error is
+// a domain error for people to read.
+func (a *Auth) Authenticate(r *http.Request) (*domain.StaffUser, *Session, error) {
+	if err := a.csrf.Check(r); err != nil {
+		return nil, nil, domain.Errorf(domain.EFORBIDDEN, msgCrossOrigin)
+	}
+	u, sess, err := a.user(r)
+	switch {
+	case err == nil:
+		return u, sess, nil
+	case errors.Is(err, errNoSession):
+		return nil, nil, domain.Errorf(domain.EUNAUTHORIZED, msgSignedOut)
+	case domain.ErrorCode(err) == domain.EFORBIDDEN:
+		return nil, nil, err
+	default:
+		a.log.Error("session not read", zap.Error(err))
+		return nil, nil, domain.Errorf(domain.EUNAVAILABLE, msgTryAgain)
+	}
+}
+
 // user returns the user and session of r's session cookie: errNoSession when there is none or it
 // ran out, a domain error (EFORBIDDEN) when its person is no longer who the directory allows.
 func (a *Auth) user(r *http.Request) (*domain.StaffUser, *Session, error) {

@@ -847,3 +847,56 @@ func equalUsers(a, b *domain.StaffUser) bool {
 	return a != nil && b != nil && a.ID == b.ID && a.Name == b.Name && a.Email == b.Email && a.Language == b.Language &&
 		a.Sector == b.Sector && slices.Equal(a.Roles, b.Roles)
 }
+
+func TestAuthenticate(t *testing.T) {
+	// The API's door for a signed-in browser: the same session, without redirects or pages.
+	e := MustStart(t, envOptions{dev: true, noProvider: true})
+	b := noRedirect(newBrowser(t))
+	resp, err := b.PostForm(e.srv.URL+auth.PathDev, url.Values{"person": {"besa.osmani"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookie := e.sessionCookie(b)
+	if cookie == nil {
+		t.Fatal("no session cookie after the development sign-in")
+	}
+	request := func(method string, header ...string) *http.Request {
+		r := httptest.NewRequest(method, e.srv.URL+"/api/v1/me", nil)
+		r.AddCookie(cookie)
+		for i := 0; i+1 < len(header); i += 2 {
+			r.Header.Set(header[i], header[i+1])
+		}
+		return r
+	}
+	t.Run("OK", func(t *testing.T) {
+		u, sess, err := e.auth.Authenticate(request(http.MethodPost, "Sec-Fetch-Site", "same-origin"))
+		if err != nil || u.ID != "besa.osmani" || u.Sector != "finance" || !sess.Dev() {
+			t.Errorf("Authenticate = %+v, %+v, %v", u, sess, err)
+		}
+	})
+	t.Run("ErrNoSession", func(t *testing.T) {
+		_, _, err := e.auth.Authenticate(httptest.NewRequest(http.MethodGet, e.srv.URL+"/api/v1/me", nil))
+		if domain.ErrorCode(err) != domain.EUNAUTHORIZED {
+			t.Errorf("Authenticate without a cookie = %v, want EUNAUTHORIZED", err)
+		}
+	})
+	t.Run("ErrCrossSite", func(t *testing.T) {
+		_, _, err := e.auth.Authenticate(request(http.MethodPost, "Sec-Fetch-Site", "cross-site"))
+		if domain.ErrorCode(err) != domain.EFORBIDDEN {
+			t.Errorf("Authenticate of a cross-site POST = %v, want EFORBIDDEN", err)
+		}
+		// A cross-site GET is no forgery: it changes nothing.
+		if _, _, err := e.auth.Authenticate(request(http.MethodGet, "Sec-Fetch-Site", "cross-site")); err != nil {
+			t.Errorf("Authenticate of a cross-site GET = %v", err)
+		}
+	})
+	t.Run("ErrEnded", func(t *testing.T) {
+		if n, err := e.sessions.EndSessionsOf(t.Context(), "besa.osmani"); n != 1 || err != nil {
+			t.Fatalf("EndSessionsOf = %d, %v", n, err)
+		}
+		if _, _, err := e.auth.Authenticate(request(http.MethodGet)); domain.ErrorCode(err) != domain.EUNAUTHORIZED {
+			t.Errorf("Authenticate after the session ended = %v, want EUNAUTHORIZED", err)
+		}
+	})
+}

@@ -20,11 +20,12 @@
 // but the directory does not, someone with no role, and a sector head without a unit are refused with
 // a page that says why, in their language; no one gets half an identity.
 //
-// API tokens (the staff file) give the same people: Resolver.Staff takes the name, address, language
-// and (unless the staff file names one) sector from the directory, and keeps the staff file's roles.
-// CheckStaff lists where the staff file and the directory disagree, for the loader of the staff file to
-// log and show on /readyz; a user the directory does not hold is a machine and keeps the staff file's
-// name.
+// API tokens (the staff file) give the same people: Resolver.Token (Resolver.Staff) takes the name,
+// address, language and (unless the staff file names one) sector from the directory, and keeps the
+// staff file's roles; it refuses a token that makes a person the head of a sector the directory does not
+// say they head or deputise. CheckStaff lists where the staff file and the directory disagree, for the
+// loader of the staff file to log and show on /readyz; a user the directory does not hold is a machine
+// and keeps the staff file's name.
 //
 // # Signing in
 //
@@ -64,6 +65,7 @@
 //	a, _ := auth.New(auth.Options{Config: cfg, BaseURL: baseURL, Directory: holder, Sessions: sessions})
 //	a.Register(router)                        // /signin, /signin/callback, /signin/dev, /signout
 //	pages.Use(a.RequireUser)                  // auth.UserFrom(ctx), auth.SessionFrom(ctx)
+//	u, sess, err := a.Authenticate(r)         // the same session at another door (the API)
 //
 // docs/auth.md says how to register predmet with Keycloak, Microsoft Entra ID and AD FS.
 package auth

@@ -24,6 +24,7 @@ const (
 	msgNoDirectory   = "predmet has no organisation directory, so it cannot tell who you are."
 	msgNoUserClaim   = "The sign-in service did not say who you are (the claim %q is missing)."
 	msgUnverified    = "The sign-in service has not verified the address %s."
+	msgTokenSector   = "The staff file makes %s the head of the sector %q, which the organisation directory does not say they head or deputise, so predmet refuses this token. Ask the department to correct the staff file or the directory."
 )
 
 // Grant is what a sign-in says of a person beyond the directory: who they are, as the identity provider
@@ -146,6 +147,20 @@ func (r *Resolver) Staff(u domain.StaffUser) *domain.StaffUser {
 		_, out.Sector = positionsOf(org, p.ID)
 	}
 	return &out
+}
+
+// Token returns the user of an API token, the user u of the staff file, as the directory in force has
+// them (Staff). It returns an EFORBIDDEN error, for people to read, when the staff file makes a person
+// of the directory a sector head of a unit that the directory does not say they head or deputise: the
+// staff file may give a token fewer roles than a sign-in would, but never another sector's requests.
+// CheckStaff reports the same disagreement when the staff file is loaded.
+func (r *Resolver) Token(u domain.StaffUser) (*domain.StaffUser, error) {
+	if org := r.org(); org != nil && u.Sector != "" && u.HasRole(domain.RoleSectorHead) {
+		if _, err := org.Person(u.ID); err == nil && !slices.Contains(unitsOf(org, u.ID), u.Sector) {
+			return nil, domain.Errorf(domain.EFORBIDDEN, msgTokenSector, u.ID, u.Sector)
+		}
+	}
+	return r.Staff(u), nil
 }
 
 // Disagreement is where the staff file and the organisation directory say different things of a user.

@@ -190,3 +190,43 @@ func TestLoadConfig(t *testing.T) {
 		}
 	})
 }
+
+func TestToken(t *testing.T) {
+	r := &auth.Resolver{Directory: MustOpenDirectory(t)}
+	t.Run("OK", func(t *testing.T) {
+		// Besa heads finance; the staff file's name is out of date.
+		u, err := r.Token(domain.StaffUser{ID: "besa.osmani", Name: "Besa Osmani-Hoxha", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "finance"})
+		if err != nil || u.Name != "Besa Osmani" || u.Sector != "finance" {
+			t.Errorf("Token(besa) = %+v, %v", u, err)
+		}
+	})
+	t.Run("OK_Deputy", func(t *testing.T) {
+		u, err := r.Token(domain.StaffUser{ID: "jovana.kostadinova", Name: "Јована Костадинова", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "urbanism"})
+		if err != nil || u.Sector != "urbanism" {
+			t.Errorf("Token(jovana) = %+v, %v", u, err)
+		}
+	})
+	t.Run("OK_Machine", func(t *testing.T) {
+		// The directory does not hold the user: the staff file says what they answer for.
+		u, err := r.Token(domain.StaffUser{ID: "finance-bot", Name: "Finance bot", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "finance"})
+		if err != nil || u.Name != "Finance bot" || u.Sector != "finance" {
+			t.Errorf("Token(machine) = %+v, %v", u, err)
+		}
+	})
+	t.Run("ErrOtherSector", func(t *testing.T) {
+		u, err := r.Token(domain.StaffUser{ID: "goran.mitrevski", Name: "Горан Митревски", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "finance"})
+		if u != nil || domain.ErrorCode(err) != domain.EFORBIDDEN || !strings.Contains(err.Error(), `goran.mitrevski the head of the sector "finance"`) {
+			t.Errorf("Token(goran for finance) = %+v, %v; want EFORBIDDEN naming him and the sector", u, err)
+		}
+		// The same person with a sector that is theirs is let in.
+		if _, err := r.Token(domain.StaffUser{ID: "goran.mitrevski", Name: "Горан Митревски", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "urbanism"}); err != nil {
+			t.Errorf("Token(goran for urbanism) = %v", err)
+		}
+	})
+	t.Run("OK_NoDirectory", func(t *testing.T) {
+		u, err := (&auth.Resolver{}).Token(domain.StaffUser{ID: "goran.mitrevski", Name: "G", Roles: []domain.Role{domain.RoleSectorHead}, Sector: "finance"})
+		if err != nil || u.Sector != "finance" {
+			t.Errorf("Token without a directory = %+v, %v", u, err)
+		}
+	})
+}

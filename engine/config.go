@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/predmet/predmet/auth"
 	"github.com/predmet/predmet/domain"
 )
 
@@ -83,8 +85,18 @@ type Config struct {
 	DirectoryFile string
 	// TemplatesDir holds the municipality's own message templates, replacing the built-in ones by name.
 	TemplatesDir string
-	// BaseURL is where staff reach predmet, for the links in messages.
+	// BaseURL is where staff reach predmet: the links in messages, the sign-in's redirect URL and
+	// cookies. `predmet dev` defaults it to the API's address.
 	BaseURL string
+
+	// AuthFile is the staff sign-in's configuration (see auth.LoadConfig and deploy/auth): the identity
+	// provider, groups to roles, session lengths. Empty: no identity provider.
+	AuthFile string
+	// OIDCClientSecret is predmet's client secret at the identity provider, never in AuthFile.
+	OIDCClientSecret string
+	// DevSignIn offers the development sign-in (anyone as anyone, no password). `predmet dev` offers it
+	// anyway when AuthFile names no identity provider; `predmet serve` only when this is set.
+	DevSignIn bool
 	// SMTP sends e-mail for real when SMTP.Host is set; otherwise messages go to the outbox.
 	SMTP SMTPConfig
 	// MailFrom is the sender of every message; MailReplyTo where replies go.
@@ -176,7 +188,18 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.VeryOverdueDays, "very-overdue-days", c.VeryOverdueDays, "calendar days past the due date after which an open case is very overdue")
 	fs.StringVar(&c.DirectoryFile, "directory-file", c.DirectoryFile, "organisation directory JSON (units, heads, deputies, ladders, officers; see deploy/directory)")
 	fs.StringVar(&c.TemplatesDir, "templates", c.TemplatesDir, "directory of message templates replacing the built-in ones by file name (see notify/templates)")
-	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "where staff reach predmet, for links in messages (e.g. https://predmet.opstina.mk)")
+	baseURL := "where staff reach predmet: links in messages, the sign-in's redirect and cookies (e.g. https://predmet.opstina.mk)"
+	if c.Embedded {
+		baseURL += "; default http://<api-addr>"
+	}
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, baseURL)
+	fs.StringVar(&c.AuthFile, "auth-file", c.AuthFile, "staff sign-in: identity provider, groups to roles, session lengths (JSON; see deploy/auth and docs/auth.md)")
+	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", c.OIDCClientSecret, "predmet's client secret at the identity provider (prefer PREDMET_OIDC_CLIENT_SECRET)")
+	devSignIn := "offer the development sign-in: anyone signs in as anyone, with no password; never with real cases"
+	if c.Embedded {
+		devSignIn += " (on anyway when --auth-file names no identity provider)"
+	}
+	fs.BoolVar(&c.DevSignIn, "dev-signin", c.DevSignIn, devSignIn)
 	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "mail server; empty: messages go to the outbox (GET /api/v1/outbox)")
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "mail server port")
 	fs.StringVar(&c.SMTP.Security, "smtp-security", c.SMTP.Security, "none, starttls or tls (implicit TLS, usually port 465)")
@@ -256,6 +279,16 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("--mail-reply-to %q is not an e-mail address", c.MailReplyTo)
 		}
 	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("--base-url %q is not an absolute http(s) URL such as https://predmet.opstina.mk", c.BaseURL)
+		}
+	}
+	if c.has(RoleAPI) || c.Embedded { // the embedded Web UI signs in with the same provider
+		if err := c.validateSignIn(); err != nil {
+			return err
+		}
+	}
 	if c.Retention < 24*time.Hour {
 		return fmt.Errorf("retention %s is below one day, the least Temporal accepts", c.Retention)
 	}
@@ -310,4 +343,48 @@ func (c *Config) Policies() (domain.Policies, error) {
 		policies[domain.KindPetition] = p
 	}
 	return policies, nil
+}
+
+// SignIn returns the staff sign-in's configuration: AuthFile's, with OIDCClientSecret as the client
+// secret, or the zero one (no identity provider, the default session lengths) without a file.
+func (c *Config) SignIn() (*auth.Config, error) {
+	if c.AuthFile == "" {
+		return &auth.Config{}, nil
+	}
+	cfg, err := auth.LoadConfig(c.AuthFile)
+	if err != nil {
+		return nil, fmt.Errorf("--auth-file: %w", err)
+	}
+	if cfg.OIDC != nil {
+		cfg.OIDC.ClientSecret = c.OIDCClientSecret
+	}
+	return cfg, nil
+}
+
+// devSignIn reports whether the development sign-in is offered: when asked for, or in `predmet dev`
+// without an identity provider.
+func (c *Config) devSignIn(signIn *auth.Config) bool {
+	return c.DevSignIn || c.Embedded && signIn.OIDC == nil
+}
+
+// validateSignIn checks the sign-in's configuration against the rest: a client secret needs a
+// provider to go to; a provider needs to know where to send staff back (--base-url, or its redirect
+// URL) and, for the embedded Temporal Web UI, which signs in with the same client, the secret.
+func (c *Config) validateSignIn() error {
+	signIn, err := c.SignIn()
+	if err != nil {
+		return err
+	}
+	o := signIn.OIDC
+	switch {
+	case o == nil && c.OIDCClientSecret != "":
+		return errors.New("--oidc-client-secret (PREDMET_OIDC_CLIENT_SECRET) is set, but no --auth-file names an identity provider (\"oidc\")")
+	case o == nil:
+		return nil
+	case !c.Embedded && c.BaseURL == "" && o.RedirectURL == "":
+		return errors.New("staff sign-in with an identity provider needs --base-url (PREDMET_BASE_URL), where the provider sends staff back")
+	case c.Embedded && c.UIPort >= 0 && c.OIDCClientSecret == "":
+		return errors.New("the embedded Temporal Web UI signs in with the same client as predmet and needs its secret: set PREDMET_OIDC_CLIENT_SECRET (or run no UI: --ui-port -1)")
+	}
+	return nil
 }

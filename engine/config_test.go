@@ -43,6 +43,27 @@ func TestConfigValidate(t *testing.T) {
 			c.PoliciesFile = writeTemp(t, `{"kinds": {"media_query": {"clock": "4 hours"}}}`)
 		}, "media_query.clock"},
 		{"ErrSmallHistoryLimit", func(c *engine.Config) { c.HistoryLimit = 10 }, "history limit"},
+		{"ErrBaseURL", func(c *engine.Config) { c.BaseURL = "predmet.opstina.mk" }, "--base-url"},
+		{"OK_AuthFileSessionsOnly", func(c *engine.Config) { c.AuthFile = writeTemp(t, `{"sessions": {"idle": "20m"}}`) }, ""},
+		{"OK_ServeWithProvider", func(c *engine.Config) {
+			serve(c)
+			c.AuthFile, c.BaseURL, c.OIDCClientSecret = "../deploy/auth/example.json", "https://predmet.opstina-primer.example", "s3cret"
+		}, ""},
+		{"OK_DevWithProvider", func(c *engine.Config) {
+			c.AuthFile, c.OIDCClientSecret = writeTemp(t, providerOnLoopback), "s3cret"
+		}, ""},
+		{"OK_DevWithProviderNoUI", func(c *engine.Config) { c.AuthFile, c.UIPort = writeTemp(t, providerOnLoopback), -1 }, ""},
+		{"ErrAuthFileMissing", func(c *engine.Config) { c.AuthFile = "no-such-auth.json" }, "--auth-file"},
+		{"ErrAuthFileUnknownField", func(c *engine.Config) { c.AuthFile = writeTemp(t, `{"sesions": {}}`) }, `unknown field "sesions"`},
+		{"ErrAuthFileInvalid", func(c *engine.Config) {
+			c.AuthFile = writeTemp(t, `{"oidc": {"issuer": "http://sso.example", "clientId": "predmet"}}`)
+		}, "oidc.issuer"},
+		{"ErrSecretWithoutProvider", func(c *engine.Config) { c.OIDCClientSecret = "s3cret" }, "no --auth-file names an identity provider"},
+		{"ErrServeProviderWithoutBaseURL", func(c *engine.Config) {
+			serve(c)
+			c.AuthFile = writeTemp(t, providerOnLoopback)
+		}, "--base-url"},
+		{"ErrDevProviderWithoutSecret", func(c *engine.Config) { c.AuthFile = writeTemp(t, providerOnLoopback) }, "PREDMET_OIDC_CLIENT_SECRET"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := engine.DefaultConfig()
@@ -55,6 +76,55 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatalf("Validate() = %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// providerOnLoopback is a sign-in configuration with an identity provider on the loopback address.
+const providerOnLoopback = `{"oidc": {"issuer": "http://127.0.0.1:9/realms/opstina", "clientId": "predmet"}}`
+
+func TestConfigDevSignIn(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		embedded, asked bool
+		authFile        string
+		want            bool
+	}{
+		{"DevWithoutProvider", true, false, "", true},
+		{"DevWithProvider", true, false, providerOnLoopback, false},
+		{"DevWithProviderAsked", true, true, providerOnLoopback, true},
+		{"Serve", false, false, "", false},
+		{"ServeAsked", false, true, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := engine.DefaultConfig()
+			c.Embedded, c.DevSignIn = tc.embedded, tc.asked
+			if tc.authFile != "" {
+				c.AuthFile = writeTemp(t, tc.authFile)
+			}
+			if got, err := engine.DevSignInOf(c); err != nil || got != tc.want {
+				t.Errorf("development sign-in = %v (%v), want %v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConfigSignInFromEnvironment(t *testing.T) {
+	t.Setenv("PREDMET_OIDC_CLIENT_SECRET", "s3cret")
+	t.Setenv("PREDMET_AUTH_FILE", "../deploy/auth/example.json")
+	t.Setenv("PREDMET_DEV_SIGNIN", "true")
+	c := engine.DefaultConfig()
+	c.Embedded = false
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c.RegisterFlags(fs)
+	if err := engine.LoadEnv(fs); err != nil {
+		t.Fatal(err)
+	}
+	signIn, err := c.SignIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.DevSignIn || signIn.OIDC == nil || signIn.OIDC.ClientID != "predmet" || signIn.OIDC.ClientSecret != "s3cret" {
+		t.Errorf("sign-in from the environment: dev %v, %+v", c.DevSignIn, signIn.OIDC)
 	}
 }
 
@@ -107,7 +177,8 @@ func TestConfigFlagsOfEachMode(t *testing.T) {
 	devOnly := []string{"temporal-port", "ui-port", "retention"}
 	serveOnly := []string{"temporal-address", "temporal-tls", "temporal-tls-cert", "temporal-tls-key", "temporal-tls-ca",
 		"temporal-tls-server-name", "temporal-api-key"}
-	both := []string{"roles", "data-dir", "api-addr", "temporal-namespace", "kurrentdb-url", "staff-file", "policies", "smtp-host"}
+	both := []string{"roles", "data-dir", "api-addr", "temporal-namespace", "kurrentdb-url", "staff-file", "policies", "smtp-host",
+		"base-url", "auth-file", "oidc-client-secret", "dev-signin"}
 	for _, embedded := range []bool{true, false} {
 		c := engine.DefaultConfig()
 		c.Embedded = embedded

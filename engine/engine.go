@@ -15,12 +15,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/mux"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
 	"github.com/predmet/predmet/activities"
+	"github.com/predmet/predmet/auth"
 	"github.com/predmet/predmet/directory"
 	"github.com/predmet/predmet/dispatch"
 	"github.com/predmet/predmet/domain"
@@ -54,6 +56,13 @@ type Engine struct {
 	stopStaff context.CancelFunc
 	http      *http.Server
 	apiAddr   string
+	baseURL   string
+
+	// auth signs staff in (api role); sessions keeps their sessions; staffCheck compares the staff
+	// file with the organisation directory.
+	auth       *auth.Auth
+	sessions   *auth.SessionStore
+	staffCheck *staffCheck
 
 	// DevToken is the staff token of the embedded default's dev user ("" otherwise).
 	DevToken string
@@ -93,6 +102,7 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 		}
 		e.apiAddr = apiListener.Addr().String()
 	}
+	e.baseURL = defaultBaseURL(cfg, e.apiAddr)
 
 	if e.store, err = e.openStore(); err != nil {
 		closeListener(apiListener)
@@ -169,10 +179,15 @@ func (e *Engine) dialTemporal(ctx context.Context) (client.Client, error) {
 		Logger:    zapadapter.New(e.logger.Named("temporal")),
 	}
 	if cfg.Embedded {
+		uiAuth, err := cfg.uiAuth()
+		if err != nil {
+			return nil, err
+		}
 		srv, err := embedtemporal.Start(ctx, embedtemporal.Options{
 			DataDir:          cfg.DataDir,
 			FrontendPort:     cfg.TemporalPort,
 			UIPort:           cfg.UIPort,
+			UIAuth:           uiAuth,
 			Namespace:        cfg.TemporalNamespace,
 			Retention:        cfg.Retention,
 			SearchAttributes: searchAttributeTypes(),
@@ -288,7 +303,7 @@ func (e *Engine) startWorker(ctx, runCtx context.Context, loc *time.Location) er
 		Store: e.store, Calendar: calendar, Location: loc, Signaler: e.client, ReadModels: readModels, Mailer: mailer,
 		Composer: &activities.MailComposer{
 			Mail:      &notify.Composer{Templates: templates, From: *from, ReplyTo: replyTo},
-			Directory: e.directory, Store: e.store, ReadModels: readModels, Location: loc, BaseURL: cfg.BaseURL,
+			Directory: e.directory, Store: e.store, ReadModels: readModels, Location: loc, BaseURL: e.baseURL,
 		},
 	}
 	e.worker = workflows.NewWorker(e.client, acts)
@@ -391,7 +406,12 @@ func (e *Engine) municipality() map[domain.Language]string {
 	}
 }
 
+// startAPI serves the API, the staff sign-in and (through Server.Routes) the staff pages on l.
 func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
+	var err error
+	if e.dir, err = e.openDirectory(); err != nil {
+		return err
+	}
 	staff, err := e.loadStaff()
 	if err != nil {
 		return err
@@ -407,7 +427,7 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 		}
 		outbox.Outbox = e.mailbox
 	}
-	if e.dir, err = e.openDirectory(); err != nil {
+	if err := e.startSignIn(); err != nil {
 		return err
 	}
 	server := &intake.Server{
@@ -423,11 +443,19 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 		Ready:    e.ready,
 		Outbox:   outbox,
 		ReadyDetails: func(ctx context.Context) map[string]any {
-			if e.runner == nil {
-				return nil
+			details := map[string]any{"staff": e.staffCheck.readyDetails()}
+			if e.runner != nil {
+				details["projections"] = e.runner.Lag(ctx)
 			}
-			return map[string]any{"projections": e.runner.Lag(ctx)}
+			return details
 		},
+		Identities: e.auth.Resolver(),
+		Sessions:   sessionDoor{auth: e.auth, sessions: e.sessions},
+	}
+	// Beside the API's routes: the sign-in's, and the staff pages', which wrap theirs in
+	// e.auth.RequireUser and call the same services as the API (server.Cases, server.ReadModels, …).
+	server.Routes = func(r *mux.Router) {
+		e.auth.Register(r)
 	}
 	if e.runner != nil {
 		server.ReadModels, server.Projections = e.cases, projectionAdmin{e.runner}
@@ -467,12 +495,18 @@ func (e *Engine) loadStaff() (*intake.StaffFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("staff file: %w", err)
 	}
+	e.staffCheck = &staffCheck{staff: staff, dir: e.dir, log: e.logger.Named("staff")}
+	e.staffCheck.run()
 	watchCtx, cancel := context.WithCancel(context.Background())
 	e.stopStaff = cancel
-	e.wg.Add(1)
+	e.wg.Add(2)
 	go func() {
 		defer e.wg.Done()
 		staff.Watch(watchCtx, 0)
+	}()
+	go func() {
+		defer e.wg.Done()
+		e.staffCheck.watch(watchCtx, directory.DefaultWatchInterval)
 	}()
 	return staff, nil
 }
@@ -484,7 +518,7 @@ func (e *Engine) writeDevStaff(path string) error {
 		roles[i] = string(r)
 	}
 	doc := map[string]any{"users": []map[string]any{{
-		"id": "dev", "name": "Developer", "roles": roles, "language": "mk", "tokenSha256": hash,
+		"id": DevUser, "name": "Developer", "roles": roles, "language": "mk", "tokenSha256": hash,
 	}}}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -513,6 +547,17 @@ func (e *Engine) ready(ctx context.Context) error {
 
 // APIAddress returns the HTTP API's address (host:port), or "" without the api role.
 func (e *Engine) APIAddress() string { return e.apiAddr }
+
+// BaseURL returns where staff reach predmet: --base-url, or in `predmet dev` the API's address; "" for
+// neither.
+func (e *Engine) BaseURL() string { return e.baseURL }
+
+// Auth returns the staff sign-in, or nil without the api role: the staff pages wrap their routes in
+// its RequireUser (mounted with the sign-in's routes on the API's router).
+func (e *Engine) Auth() *auth.Auth { return e.auth }
+
+// Sessions returns the staff's sessions, or nil without the api role.
+func (e *Engine) Sessions() *auth.SessionStore { return e.sessions }
 
 // UIAddress returns the embedded Temporal Web UI's URL, or "".
 func (e *Engine) UIAddress() string {
@@ -572,6 +617,11 @@ func (e *Engine) Stop(ctx context.Context) {
 	if e.checkpoints != nil {
 		if err := e.checkpoints.Close(); err != nil {
 			e.logger.Warn("dispatcher checkpoint close", zap.Error(err))
+		}
+	}
+	if e.sessions != nil {
+		if err := e.sessions.Close(); err != nil {
+			e.logger.Warn("sessions close", zap.Error(err))
 		}
 	}
 	if e.mailbox != nil {

@@ -103,6 +103,20 @@ func init() {
 			mk: "Услугата за најава не ја потврдила адресата %s.",
 			sq: "Shërbimi i hyrjes nuk e ka verifikuar adresën %s.",
 		},
+		"The staff file makes %s the head of the sector %q, which the organisation directory does not say they head or deputise, so predmet refuses this token. Ask the department to correct the staff file or the directory.": {
+			mk: "Датотеката со персонал го прави %s раководител на секторот %q, а именикот на организацијата не вели дека го раководи или е заменик во него, па predmet го одбива овој токен. Побарајте од одделението да ја поправи датотеката со персонал или именикот.",
+			sq: "Skedari i personelit e bën %s udhëheqës të sektorit %q, të cilin regjistri i organizatës nuk thotë se e drejton ose ku është zëvendës, prandaj predmet e refuzon këtë token. Kërkojini njësisë të korrigjojë skedarin e personelit ose regjistrin.",
+		},
+
+		// The API's doors (package intake): a token or a signed-in browser's session.
+		"Sign in, or send the header Authorization: Bearer <token>.": {
+			mk: "Најавете се или испратете го заглавието Authorization: Bearer <токен>.",
+			sq: "Hyni, ose dërgoni kreun HTTP Authorization: Bearer <token>.",
+		},
+		"%q is not a person's ID.": {
+			mk: "%q не е идентификатор на лице.",
+			sq: "%q nuk është identifikues i një personi.",
+		},
 
 		// The roles, as the sign-in pages name them.
 		"Intake": {

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +18,9 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gorilla/mux"
+	"go.uber.org/zap"
 
 	"github.com/predmet/predmet/domain"
 )
@@ -181,6 +185,19 @@ func (s *Staff) Len() int {
 	return len(s.members)
 }
 
+// Users returns the users of the directory, in the order of the file (copies, without their hashes).
+func (s *Staff) Users() []domain.StaffUser {
+	if s == nil {
+		return nil
+	}
+	out := make([]domain.StaffUser, len(s.members))
+	for i, m := range s.members {
+		out[i] = m.user
+		out[i].Roles = slices.Clone(m.user.Roles)
+	}
+	return out
+}
+
 // NewToken returns a new API token, 32 random bytes after TokenPrefix, and its SHA-256 in hex: give the
 // token to the user and put the hash in the staff directory.
 func NewToken() (token, sha256hex string) {
@@ -189,6 +206,42 @@ func NewToken() (token, sha256hex string) {
 	token = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	sum := sha256.Sum256([]byte(token))
 	return token, hex.EncodeToString(sum[:])
+}
+
+// Identities makes the user of an API token the person the organisation directory holds, so that a
+// token and a browser's session give the same person (package auth's Resolver does).
+type Identities interface {
+	// Token returns the user u of the staff file as the directory in force has them: its name,
+	// address and language, the staff file's roles. It returns an EFORBIDDEN error, for people to
+	// read, when the two disagree on what the token may do (a sector the person does not head).
+	Token(u domain.StaffUser) (*domain.StaffUser, error)
+}
+
+// Sessions is the API's second door: the sessions of the staff who signed in to the staff pages
+// (package auth), so that a signed-in browser may call the API without a token.
+type Sessions interface {
+	// User returns the user of r's session, and whether they signed in through the development
+	// sign-in. It returns an EUNAUTHORIZED error when r carries no live session; EFORBIDDEN for an
+	// unsafe request from another site, or a person no longer allowed in; EUNAVAILABLE when the
+	// sessions cannot be read.
+	User(r *http.Request) (u *domain.StaffUser, dev bool, err error)
+	// EndSessionsOf ends every session of the person personID and returns how many it ended.
+	EndSessionsOf(ctx context.Context, personID string) (int, error)
+}
+
+// Via is the door a caller came through: an API token or a browser's session.
+type Via string
+
+// The doors to the API.
+const (
+	ViaToken   Via = "token"
+	ViaSession Via = "session"
+)
+
+// caller is who made a request, and through which door.
+type caller struct {
+	via Via
+	dev bool
 }
 
 // UserFromContext returns the authenticated staff user of a request's context, or nil.
@@ -206,25 +259,52 @@ func userOf(r *http.Request) *domain.StaffUser {
 	return infoOf(r.Context()).user
 }
 
-// authenticate is middleware that requires a valid bearer token and puts its user in the context.
+// authenticate is middleware that requires a valid bearer token or, without an Authorization header,
+// a browser's live session (Server.Sessions), and puts the caller's user in the context. A token's
+// user is made the directory's person (Server.Identities).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearerToken(r.Header.Get("Authorization"))
-		if !ok {
-			s.writeError(w, r, domain.Errorf(domain.EUNAUTHORIZED, msgTokenMissing))
-			return
-		}
-		var user *domain.StaffUser
-		if s.Staff != nil {
-			user, ok = s.Staff.Authenticate(token)
-		}
-		if user == nil || !ok {
-			s.writeError(w, r, domain.Errorf(domain.EUNAUTHORIZED, msgTokenInvalid))
+		user, who, err := s.caller(r)
+		if err != nil {
+			s.writeError(w, r, err)
 			return
 		}
 		infoOf(r.Context()).user = user
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, user)))
+		ctx := context.WithValue(context.WithValue(r.Context(), userKey, user), callerKey, who)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// caller returns the user of r's bearer token or, when r has no Authorization header, of its session.
+func (s *Server) caller(r *http.Request) (*domain.StaffUser, caller, error) {
+	header := r.Header.Get("Authorization")
+	if header == "" && s.Sessions != nil {
+		u, dev, err := s.Sessions.User(r)
+		if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
+			return nil, caller{}, domain.Errorf(domain.EUNAUTHORIZED, msgSignInOrToken)
+		} else if err != nil {
+			return nil, caller{}, err
+		}
+		return u, caller{via: ViaSession, dev: dev}, nil
+	}
+	token, ok := bearerToken(header)
+	if !ok {
+		return nil, caller{}, domain.Errorf(domain.EUNAUTHORIZED, msgTokenMissing)
+	}
+	var user *domain.StaffUser
+	if s.Staff != nil {
+		user, ok = s.Staff.Authenticate(token)
+	}
+	if user == nil || !ok {
+		return nil, caller{}, domain.Errorf(domain.EUNAUTHORIZED, msgTokenInvalid)
+	}
+	if s.Identities != nil {
+		var err error
+		if user, err = s.Identities.Token(*user); err != nil {
+			return nil, caller{}, err
+		}
+	}
+	return user, caller{via: ViaToken}, nil
 }
 
 // bearerToken returns the token of an Authorization header of the Bearer scheme (RFC 6750).
@@ -249,4 +329,58 @@ func (s *Server) requireRole(h http.HandlerFunc, roles ...domain.Role) http.Hand
 		}
 		h(w, r)
 	})
+}
+
+// The roles that may end another person's sessions.
+var sessionAdminRoles = []domain.Role{domain.RoleAdmin}
+
+var errNoSessions = errors.New("intake: Server.Sessions is not set")
+
+// registerAuthRoutes registers the routes about the caller and the staff's sessions on r, the
+// authenticated router.
+func (s *Server) registerAuthRoutes(r *mux.Router) {
+	r.HandleFunc("/api/v1/me", s.handleMe).Methods(http.MethodGet)
+	r.Handle("/api/v1/sessions/{person}/end", s.requireRole(s.handleEndSessions, sessionAdminRoles...)).Methods(http.MethodPost)
+}
+
+// me is the answer of GET /api/v1/me.
+type me struct {
+	domain.StaffUser
+	// Via is the door the caller came through: "token" or "session".
+	Via Via `json:"via"`
+	// DevSignIn says that the session came from the development sign-in.
+	DevSignIn bool `json:"devSignIn,omitempty"`
+}
+
+// handleMe handles "GET /api/v1/me": who the caller is, as predmet sees them, whether they came with a
+// token or a browser's session.
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	who, _ := r.Context().Value(callerKey).(caller)
+	s.writeJSON(w, r, http.StatusOK, me{StaffUser: *UserFromContext(r.Context()), Via: who.via, DevSignIn: who.dev})
+}
+
+// handleEndSessions handles "POST /api/v1/sessions/{person}/end": every session of the person ends
+// at once (someone who left, or whose device was lost). It answers how many ended, none being no
+// error.
+func (s *Server) handleEndSessions(w http.ResponseWriter, r *http.Request) {
+	if s.Sessions == nil {
+		s.writeError(w, r, errNoSessions)
+		return
+	}
+	person := mux.Vars(r)["person"]
+	if !userIDPattern.MatchString(person) {
+		s.writeError(w, r, domain.FieldErrorf("person", msgBadPerson, person))
+		return
+	}
+	n, err := s.Sessions.EndSessionsOf(r.Context(), person)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.logger().Info("sessions ended", zap.String("userId", person), zap.Int("sessions", n),
+		zap.String("by", UserFromContext(r.Context()).ID), zap.String("requestId", RequestIDFromContext(r.Context())))
+	s.writeJSON(w, r, http.StatusOK, struct {
+		PersonID string `json:"personId"`
+		Ended    int    `json:"ended"`
+	}{person, n})
 }

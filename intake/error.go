@@ -44,6 +44,8 @@ var generic = map[string]string{
 const (
 	msgTokenMissing     = "A token is required: send the header Authorization: Bearer <token>."
 	msgTokenInvalid     = "The token is not valid."
+	msgSignInOrToken    = "Sign in, or send the header Authorization: Bearer <token>."
+	msgBadPerson        = "%q is not a person's ID."
 	msgForbidden        = "Your roles do not allow this; it needs one of the roles %s."
 	msgContentType      = "The request body must be JSON (Content-Type: application/json), not %q."
 	msgBodyEmpty        = "The request body is empty."
@@ -77,7 +79,7 @@ const (
 
 // messages lists the formats above, for the test that they are all translated.
 var messages = []string{
-	msgTokenMissing, msgTokenInvalid, msgForbidden, msgContentType, msgBodyEmpty, msgBodyNotObject,
+	msgTokenMissing, msgTokenInvalid, msgSignInOrToken, msgBadPerson, msgForbidden, msgContentType, msgBodyEmpty, msgBodyNotObject,
 	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadReceivedAt, msgTrailingData, msgTooLarge,
 	msgBodyUnreadable, msgIdempotencyKey, msgNoCase, msgNoRoute, msgMethodNotAllowed, msgNotReady,
 	msgInvalid, msgNotFound, msgConflict, msgUnauthorized, msgForbiddenGeneric, msgTooLargeGeneric,

@@ -54,9 +54,18 @@ type Server struct {
 	// Policies are the policies of the case kinds, shown by GET /api/v1/kinds; nil means
 	// domain.DefaultPolicies().
 	Policies domain.Policies
-	// Staff authenticates the callers of /api/v1: a *Staff, or a *StaffFile that follows its file. Nil
-	// lets nobody in.
+	// Staff authenticates the callers of /api/v1 by their bearer token: a *Staff, or a *StaffFile that
+	// follows its file. Nil lets no token in.
 	Staff Authenticator
+	// Identities, if set, makes a token's user the person the organisation directory holds, as a
+	// browser's session does; nil takes the staff file's users as they are.
+	Identities Identities
+	// Sessions, if set, lets a browser signed in to the staff pages call /api/v1 with its session
+	// instead of a token, and serves POST /api/v1/sessions/{person}/end (else answered 500).
+	Sessions Sessions
+	// Routes, if set, adds routes to the router after the API's own, which take precedence: the
+	// sign-in's and the staff pages'. They share the API's request IDs, access log and panic recovery.
+	Routes func(r *mux.Router)
 	// Logger receives the access log and internal errors; nil logs nothing.
 	Logger *zap.Logger
 	// Ready reports whether the server's dependencies can be reached (GET /readyz); nil means ready.
@@ -80,7 +89,7 @@ func (s *Server) now() time.Time {
 
 // Handler returns the HTTP handler of the API: the routes behind the middleware that gives every
 // request an ID, logs it and recovers from panics. Routes under /api/v1, except the OpenAPI document,
-// require a bearer token.
+// require a bearer token or a signed-in browser's session (Sessions).
 func (s *Server) Handler() http.Handler {
 	return s.withRequestID(s.logRequests(s.recoverPanics(s.router())))
 }
@@ -112,6 +121,11 @@ func (s *Server) router() *mux.Router {
 	s.registerReadRoutes(api)
 	s.registerOutboxRoutes(api)
 	s.registerAdminRoutes(api)
+	s.registerAuthRoutes(api)
+
+	if s.Routes != nil {
+		s.Routes(r)
+	}
 	return r
 }
 
@@ -217,6 +231,7 @@ type contextKey int
 const (
 	userKey contextKey = iota
 	infoKey
+	callerKey
 )
 
 // requestInfo describes a request for the access log. The middleware fills it in as the request

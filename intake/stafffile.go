@@ -57,6 +57,10 @@ func (s *StaffFile) Authenticate(token string) (*domain.StaffUser, bool) {
 // Len returns the number of users in the directory in force.
 func (s *StaffFile) Len() int { return s.file.Current().Len() }
 
+// Staff returns the directory in force. It is replaced, never changed, when the file changes: a
+// different pointer means a different directory.
+func (s *StaffFile) Staff() *Staff { return s.file.Current() }
+
 // Watch looks at the file every interval (directory.DefaultWatchInterval if not positive) until ctx is
 // done, and puts a valid change in force.
 func (s *StaffFile) Watch(ctx context.Context, interval time.Duration) { s.file.Watch(ctx, interval) }

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/predmet/predmet/auth"
 	"github.com/predmet/predmet/engine"
 	"github.com/predmet/predmet/intake"
 )
@@ -40,7 +41,8 @@ const devUsage = `Usage: predmet dev [flags]
 
 Runs everything in one process on the embedded default: a Temporal server on SQLite with its Web UI,
 the embedded event store, the worker, the projections and the HTTP API, with their data in --data-dir.
-It prints where everything listens and the dev user's token. Ctrl-C stops it; the next start on the
+It prints where staff sign in (the development sign-in, unless --auth-file names an identity provider),
+where everything listens and the dev user's token. Ctrl-C stops it; the next start on the
 same data directory carries on where it stopped.
 
 Flags (each also read from PREDMET_<FLAG>, e.g. PREDMET_API_ADDR for --api-addr):
@@ -188,6 +190,9 @@ func serve(args []string, embedded bool, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if a := e.Auth(); a != nil {
+		printSignIn(stdout, e.BaseURL(), a)
+	}
 	if addr := e.APIAddress(); addr != "" {
 		fmt.Fprintf(stdout, "predmet API:       http://%s/api/v1 (OpenAPI: http://%s/api/v1/openapi.json)\n", addr, addr)
 	}
@@ -203,6 +208,26 @@ func serve(args []string, embedded bool, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "Stopping…")
 	e.Stop(context.Background())
 	return nil
+}
+
+// printSignIn prints where staff sign in, and how.
+func printSignIn(stdout io.Writer, baseURL string, a *auth.Auth) {
+	var how string
+	switch {
+	case a.OIDC() && a.DevSignIn():
+		how = "the identity provider, and the development sign-in: anyone as anyone, no password"
+	case a.OIDC():
+		how = "the identity provider"
+	case a.DevSignIn():
+		how = "development sign-in: anyone as anyone, no password; never with real cases"
+	default:
+		how = "no sign-in: set --auth-file, or --dev-signin for a development sign-in"
+	}
+	if baseURL == "" {
+		fmt.Fprintf(stdout, "Sign in:           %s (%s; set --base-url)\n", auth.PathSignIn, how)
+		return
+	}
+	fmt.Fprintf(stdout, "Sign in:           %s%s (%s)\n", strings.TrimSuffix(baseURL, "/"), auth.PathSignIn, how)
 }
 
 // token runs "predmet token".
