@@ -201,6 +201,10 @@ type Case struct {
 	Undelivered []CaseNotificationFailed `json:"undelivered,omitempty"`
 	// GlobalClocks is the revision of the "clocks" stream last applied to the case's clock.
 	GlobalClocks uint64 `json:"globalClocks,omitempty"`
+	// Person is the submitter's pseudonym (see PersonOf): not personal data in itself.
+	Person string `json:"person,omitempty"`
+	// Erased tells how the case's personal data was erased; nil while it is held.
+	Erased *CaseErasure `json:"erased,omitempty"`
 	// Version is the number of events folded: the stream's next expected revision.
 	Version uint64 `json:"version"`
 }

@@ -274,11 +274,13 @@ func NotificationsFor(caseID string, eventID string, e Event, at time.Time) []No
 }
 
 // SubmitterContactCorrected records the submitter's corrected e-mail address, given by staff after a
-// message to the old one failed. It is personal data, like the rest of the submitter.
+// message to the old one failed. It is personal data, like the rest of the submitter: it travels and is
+// stored sealed in Sealed (see Codec.SealEvent), and its Email is set only once a Codec opened it.
 type SubmitterContactCorrected struct {
-	Email string    `json:"email"`
-	By    string    `json:"by"`
-	At    time.Time `json:"at"`
+	Email  string    `json:"email,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Sealed *Sealed   `json:"sealed,omitempty"`
 }
 
 // EventSubmitterContactCorrected is the type of SubmitterContactCorrected.
@@ -298,7 +300,9 @@ func (c *Case) applyNotification(e Event) {
 		}
 		c.Undelivered = append(c.Undelivered, *e)
 	case *SubmitterContactCorrected:
-		c.Submitter.Email = e.Email
+		if e.Email != "" && c.Erased == nil { // an envelope not opened (or erased) corrects nothing
+			c.Submitter.Email = e.Email
+		}
 	}
 }
 
