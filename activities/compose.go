@@ -118,7 +118,11 @@ func (c *MailComposer) Compose(ctx context.Context, n *domain.Notification) (Par
 	if err != nil {
 		return Parcel{}, err
 	}
-	m, err := c.Mail.Compose(notify.Message{NotificationID: n.ID, Kind: n.Kind, Language: lang, To: to, Date: n.At, Data: data})
+	msg := notify.Message{NotificationID: n.ID, Kind: n.Kind, Language: lang, To: to, Date: n.At, Data: data}
+	if n.CaseBound() && n.Kind != domain.NotifyBriefing {
+		msg.CaseID = n.CaseID
+	}
+	m, err := c.Mail.Compose(msg)
 	if err != nil {
 		return Parcel{}, err
 	}
