@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -64,9 +65,25 @@ type ErasureRefusal struct {
 	ArchiveNumber string `json:"archiveNumber,omitempty"`
 	// Until is when the duty to keep ends (none while the case is open or kept permanently).
 	Until *time.Time `json:"until,omitempty"`
-	// Reason is the duty, in English; Error is the same as a domain error, to be translated.
-	Reason string `json:"reason"`
-	Error  *Error `json:"-"`
+	// Reason is the duty, in English; Format and Args are the same before formatting, to be translated.
+	Reason string   `json:"reason"`
+	Format string   `json:"format,omitempty"`
+	Args   []string `json:"args,omitempty"`
+}
+
+// RefusalOf returns the refusal of case c for the duty to keep it that DutyToKeep returned.
+func RefusalOf(c *Case, until time.Time, duty *Error) ErasureRefusal {
+	r := ErasureRefusal{CaseID: c.ID, Reason: duty.Message, Format: duty.Format}
+	for _, a := range duty.Args {
+		r.Args = append(r.Args, fmt.Sprint(a))
+	}
+	if c.ArchiveNumber != nil {
+		r.ArchiveNumber = c.ArchiveNumber.String()
+	}
+	if !until.IsZero() {
+		r.Until = &until
+	}
+	return r
 }
 
 // ErasureRequested records, in the erasure's stream, what is to be erased and why: the cases, those
@@ -89,6 +106,10 @@ type ErasureRequested struct {
 // what was purged.
 type ErasureCompleted struct {
 	ID string `json:"id"`
+	// Erased are the cases erased: those of the request but the ones found, on erasing them, still
+	// under a duty to keep (Refused; a retention run's case closed later than the read models said).
+	Erased  []string         `json:"erased"`
+	Refused []ErasureRefusal `json:"refused,omitempty"`
 	// OutboxPurged counts the messages deleted from the outbox; Purged the rows of other read models.
 	OutboxPurged int `json:"outboxPurged"`
 	Purged       int `json:"purged"`
@@ -190,8 +211,9 @@ func (r ErasureRequest) Validate() error {
 // ErasureReport is an erasure as it stands: what was asked, what was erased, what was refused and why.
 type ErasureReport struct {
 	ErasureRequested
-	// Done is set once every case of the request was erased; then the counts are known.
+	// Done is set once every case of the request was erased; then Erased and the counts are known.
 	Done         bool      `json:"done"`
+	Erased       []string  `json:"erased"`
 	OutboxPurged int       `json:"outboxPurged"`
 	Purged       int       `json:"purged"`
 	Legacy       []string  `json:"legacy,omitempty"`
@@ -204,7 +226,8 @@ func (r *ErasureReport) Apply(e Event) {
 	case *ErasureRequested:
 		r.ErasureRequested = *e
 	case *ErasureCompleted:
-		r.Done, r.OutboxPurged, r.Purged, r.Legacy, r.CompletedAt = true, e.OutboxPurged, e.Purged, e.Legacy, e.At
+		r.Done, r.Erased, r.OutboxPurged, r.Purged, r.Legacy, r.CompletedAt = true, e.Erased, e.OutboxPurged, e.Purged, e.Legacy, e.At
+		r.Refused = append(r.Refused, e.Refused...)
 	}
 }
 

@@ -370,8 +370,11 @@ type ResendRequest struct {
 type OutboxService interface {
 	// List lists the notifications q selects, the most recently queued first (EINVALID for a bad page).
 	List(ctx context.Context, q NotificationQuery) (Page[NotificationSummary], error)
-	// Get returns a notification and its message if it went to the outbox (ENOTFOUND).
-	Get(ctx context.Context, id string) (OutboxEntry, error)
+	// Get returns a notification and its message if it went to the outbox (ENOTFOUND). A message about
+	// a case is personal data: reading it is recorded in the access log as a read of the case by reader.
+	// A message whose case's personal data was erased is gone with it (ENOTFOUND for the message, the
+	// notification's record stays).
+	Get(ctx context.Context, id string, reader Actor) (OutboxEntry, error)
 	// Resend queues the notification again under a new ID and returns it. ENOTFOUND for an unknown
 	// notification, ECONFLICT unless it failed or its delivery is uncertain, EINVALID for a malformed
 	// address or an address given for a message that does not go to the submitter.

@@ -228,6 +228,7 @@ func (c *Codec) Open(ctx context.Context, r RecordedEvent) (RecordedEvent, SealS
 	switch {
 	case errors.Is(err, ErrKeyDestroyed):
 		state = Erased
+		obj[erasedField] = json.RawMessage("true")
 	case err != nil:
 		return r, NoPersonalData, err
 	default:
@@ -245,6 +246,39 @@ func (c *Codec) Open(ctx context.Context, r RecordedEvent) (RecordedEvent, SealS
 	}
 	r.Data = data
 	return r, state, nil
+}
+
+// erasedField marks, in an event's JSON as a reader gets it, that its personal fields were erased.
+const erasedField = "erased"
+
+// WithoutPersonalData returns the event without its personal fields, marked "erased": true: how every
+// reader shows an event of a case whose personal data was erased, legacy events (that hold it in clear
+// in the log) included.
+func WithoutPersonalData(r RecordedEvent) RecordedEvent {
+	fields := personalFields[r.Type]
+	if len(fields) == 0 {
+		return r
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(r.Data, &obj); err != nil {
+		r.Data = []byte(`{"erased":true}`)
+		return r
+	}
+	for _, f := range fields {
+		delete(obj, f.Name)
+	}
+	delete(obj, sealedField)
+	obj[erasedField] = json.RawMessage("true")
+	r.Data, _ = json.Marshal(obj)
+	return r
+}
+
+// IsErasedData reports whether an event's JSON, as a reader gets it, is marked erased.
+func IsErasedData(data []byte) bool {
+	var m struct {
+		Erased bool `json:"erased"`
+	}
+	return bytes.Contains(data, []byte(`"`+erasedField+`"`)) && json.Unmarshal(data, &m) == nil && m.Erased
 }
 
 // hasAnyField reports whether the JSON object data has one of fields (a quick look: a legacy event

@@ -190,7 +190,8 @@ func DefaultPolicies() Policies {
 		KindCooperationInitiative: programme(KindCooperationInitiative),
 		KindWebsitePublication:    web,
 	}
-	for k, p := range ps {
+	for _, k := range CaseKinds {
+		p := ps[k]
 		p.Retention = defaultRetention[k]
 		ps[k] = p
 	}

@@ -95,7 +95,7 @@ func (r Retention) Until(closed time.Time, loc *time.Location) time.Time {
 
 // defaultRetention is the retention of each kind when the policy file sets none: placeholders until
 // the municipality's own list of documentary material is entered in the policy file.
-var defaultRetention = map[CaseKind]Retention{
+var defaultRetention = map[CaseKind]Retention{ // read by key only: workflows call DefaultPolicies
 	KindPetition:              {Years: 10},
 	KindProposal:              {Years: 10},
 	KindPublicInformation:     {Years: 5},

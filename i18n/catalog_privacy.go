@@ -4,6 +4,86 @@ package i18n
 // (domain/personal.go, domain/erasure.go, domain/access.go, domain/retention.go, keystore, services).
 func init() {
 	extend(map[string]translation{
+		"What you asked for was erased.": {
+			mk: "Она што го баравте е избришано.",
+			sq: "Ajo që kërkuat është fshirë.",
+		},
+		"Gone": {
+			mk: "Избришано",
+			sq: "E fshirë",
+		},
+		"What predmet holds about you": {
+			mk: "Што чува predmet за вас",
+			sq: "Çfarë mban predmet për ju",
+		},
+		"Exported on %s by %s.": {
+			mk: "Извезено на %s од %s.",
+			sq: "Eksportuar më %s nga %s.",
+		},
+		"Case %s": {
+			mk: "Предмет %s",
+			sq: "Lënda %s",
+		},
+		"Kind": {
+			mk: "Вид",
+			sq: "Lloji",
+		},
+		"Status": {
+			mk: "Состојба",
+			sq: "Gjendja",
+		},
+		"Received": {
+			mk: "Примено",
+			sq: "Pranuar",
+		},
+		"Subject": {
+			mk: "Предмет на барањето",
+			sq: "Tema",
+		},
+		"Name": {
+			mk: "Име",
+			sq: "Emri",
+		},
+		"E-mail": {
+			mk: "Е-пошта",
+			sq: "Posta elektronike",
+		},
+		"Phone": {
+			mk: "Телефон",
+			sq: "Telefoni",
+		},
+		"Address": {
+			mk: "Адреса",
+			sq: "Adresa",
+		},
+		"Text": {
+			mk: "Текст",
+			sq: "Teksti",
+		},
+		"History": {
+			mk: "Историја",
+			sq: "Historia",
+		},
+		"Messages sent": {
+			mk: "Испратени пораки",
+			sq: "Mesazhet e dërguara",
+		},
+		"Who read it": {
+			mk: "Кој го читал",
+			sq: "Kush e ka lexuar",
+		},
+		"None.": {
+			mk: "Нема.",
+			sq: "Asnjë.",
+		},
+		"No case has a submitter with that e-mail address.": {
+			mk: "Нема предмет чиј подносител ја дал таа адреса за е-пошта.",
+			sq: "Asnjë lëndë nuk ka parashtrues me atë adresë të postës elektronike.",
+		},
+		"No erasure with ID %q.": {
+			mk: "Нема бришење со идентификатор %q.",
+			sq: "Nuk ka fshirje me identifikuesin %q.",
+		},
 		"[erased]": {
 			mk: "[избришано]",
 			sq: "[e fshirë]",

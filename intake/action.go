@@ -18,6 +18,8 @@ type actionBody struct {
 	Due       *string            `json:"due"`
 	DueIn     *string            `json:"dueIn"`
 	Optional  bool               `json:"optional"`
+	// ShareContact (request_input) lets the sector asked read the submitter's contact details.
+	ShareContact bool `json:"shareContact"`
 	Kind      domain.RequestKind `json:"kind"`
 	Title     string             `json:"title"`
 	To        string             `json:"to"`
@@ -69,7 +71,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) {
 func (b actionBody) request(action domain.Action, actor domain.Actor) (domain.ActionRequest, error) {
 	req := domain.ActionRequest{
 		Action: action, Actor: actor,
-		Officer: b.Officer, Sector: b.Sector, RequestID: b.RequestID, Optional: b.Optional, Kind: b.Kind,
+		Officer: b.Officer, Sector: b.Sector, RequestID: b.RequestID, Optional: b.Optional, ShareContact: b.ShareContact, Kind: b.Kind,
 		Title: b.Title, To: b.To, Into: b.Into, Year: b.Year, Reason: b.Reason, Note: b.Note,
 	}
 	if b.Due != nil {

@@ -419,6 +419,37 @@ func (o *Outbox) Purge(ctx context.Context, before time.Time) (int64, error) {
 	return n, tx.Commit()
 }
 
+// CaseMessages returns every message about the case, bodies included, the oldest first: what the
+// submitter's copy holds of the outbox.
+func (o *Outbox) CaseMessages(ctx context.Context, caseID string) ([]OutboxMail, error) {
+	rows, err := o.read.QueryContext(ctx, `SELECT message_id FROM outbox WHERE case_id = ? AND case_id <> '' ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []OutboxMail{}
+	for _, id := range ids {
+		m, err := o.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
 // PurgeCase deletes every message about the case, its attachments with them, and returns how many it
 // deleted: what the erasure of the case's personal data asks of the outbox.
 func (o *Outbox) PurgeCase(ctx context.Context, caseID string) (int64, error) {
