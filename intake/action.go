@@ -12,22 +12,22 @@ import (
 // domain.ActionRequest other than the action (in the path) and the actor (the authenticated user).
 // Dates and clocks are read here, so that a malformed one is reported with its field.
 type actionBody struct {
-	Officer   string             `json:"officer"`
-	Sector    string             `json:"sector"`
-	RequestID string             `json:"requestId"`
-	Due       *string            `json:"due"`
-	DueIn     *string            `json:"dueIn"`
-	Optional  bool               `json:"optional"`
+	Officer   string  `json:"officer"`
+	Sector    string  `json:"sector"`
+	RequestID string  `json:"requestId"`
+	Due       *string `json:"due"`
+	DueIn     *string `json:"dueIn"`
+	Optional  bool    `json:"optional"`
 	// ShareContact (request_input) lets the sector asked read the submitter's contact details.
-	ShareContact bool `json:"shareContact"`
-	Kind      domain.RequestKind `json:"kind"`
-	Title     string             `json:"title"`
-	To        string             `json:"to"`
-	Into      string             `json:"into"`
-	By        *string            `json:"by"`
-	Year      int                `json:"year"`
-	Reason    string             `json:"reason"`
-	Note      string             `json:"note"`
+	ShareContact bool               `json:"shareContact"`
+	Kind         domain.RequestKind `json:"kind"`
+	Title        string             `json:"title"`
+	To           string             `json:"to"`
+	Into         string             `json:"into"`
+	By           *string            `json:"by"`
+	Year         int                `json:"year"`
+	Reason       string             `json:"reason"`
+	Note         string             `json:"note"`
 }
 
 // handleCaseAction handles "POST /api/v1/cases/{id}/actions/{action}": it takes a staff action on a case

@@ -282,9 +282,9 @@ type caseView struct {
 	Submitter         domain.Submitter `json:"submitter"`
 	// Erased tells how the case's personal data was erased (null while it is held): the subject, text
 	// and submitter then read "[erased]" in the reader's language.
-	Erased  *domain.CaseErasure `json:"erased"`
-	Version uint64              `json:"version"`
-	Deadline          *deadlineView    `json:"deadline"`
+	Erased   *domain.CaseErasure `json:"erased"`
+	Version  uint64              `json:"version"`
+	Deadline *deadlineView       `json:"deadline"`
 	// Officer is the owning officer's user ID, empty until the case is assigned.
 	Officer   string         `json:"officer"`
 	Requests  []requestView  `json:"requests"`

@@ -109,7 +109,7 @@ var exportHTML string
 var exportTemplate = template.Must(template.New("export").Funcs(template.FuncMap{
 	"t":     i18n.Translate,
 	"label": func(c domain.Case) string { return c.Label() },
-	"date": func(t time.Time) string { return t.In(skopjeLocation).Format("02.01.2006 15:04") },
+	"date":  func(t time.Time) string { return t.In(skopjeLocation).Format("02.01.2006 15:04") },
 }).Parse(exportHTML))
 
 // handlePersonExport handles "POST /api/v1/people/export": everything predmet holds about one person
