@@ -85,12 +85,15 @@ func (a *Activities) EraseCase(ctx context.Context, in EraseCaseInput) (EraseCas
 	}
 	done := c.Erased != nil && c.Erased.ErasureID == in.Erasure.ID
 	if in.Erasure.Trigger == domain.ErasureByRetention && !done {
+		// A kind without a policy here is kept: retention never erases what it cannot justify.
+		r := domain.Retention{Permanent: true}
 		if p, ok := a.Policies[c.Kind]; ok {
-			if until, duty := domain.DutyToKeep(c, p.Retention, time.Now(), a.Location); duty != nil {
-				refusal := domain.RefusalOf(c, until, duty)
-				res.Refused = &refusal
-				return res, nil
-			}
+			r = p.Retention
+		}
+		if until, duty := domain.DutyToKeep(c, r, time.Now(), a.Location); duty != nil {
+			refusal := domain.RefusalOf(c, until, duty)
+			res.Refused = &refusal
+			return res, nil
 		}
 	}
 	for _, e := range events {
