@@ -39,6 +39,19 @@ type Activities struct {
 	// ReadModels answers the queries the mayor's daily briefing is composed from.
 	ReadModels domain.ReadModels
 
+	// Keys holds the keys that seal personal data: erasure destroys them (EraseCase).
+	Keys domain.KeyStore
+	// People finds the closed cases whose retention may have passed; Policies are the policies in force,
+	// whose retention periods count (CasesDueForErasure).
+	People   domain.PersonIndex
+	Policies domain.Policies
+	// Outbox holds the messages sent without a mail server (nil with one): erasure purges a case's,
+	// and the retention run empties those past OutboxHorizon (DefaultOutboxHorizon if 0).
+	Outbox        OutboxPurger
+	OutboxHorizon time.Duration
+	// Purgers remove what other read models (a search index) hold of an erased case.
+	Purgers []Purger
+
 	// registerMu serialises number claims within this process, so that concurrent intakes do not race
 	// each other for the same revision of a register stream; the store's exact-revision check still
 	// protects against other processes.

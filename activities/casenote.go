@@ -10,13 +10,15 @@ import (
 )
 
 // NoteInput is something to record on a case from outside it (see workflows.CaseNote, which it mirrors
-// field for field): exactly one of Failed and Contact, and the key that makes a repeated note record
-// nothing new.
+// field for field): exactly one of Failed, Contact and Erased, and the key that makes a repeated note
+// record nothing new. A Contact is sealed (domain.Codec.SealEvent): notes travel through the case
+// workflow's history, which never holds personal data.
 type NoteInput struct {
 	CaseID  string
 	Key     string
 	Failed  *domain.CaseNotificationFailed
 	Contact *domain.SubmitterContactCorrected
+	Erased  *domain.PersonalDataErased
 }
 
 // caseNoteSignal is workflows.CaseNoteSignal: notes signal the case workflow by name, since workflows
@@ -27,8 +29,9 @@ const caseNoteSignal = "note"
 func caseWorkflowID(caseID string) string { return domain.CaseStream(caseID) }
 
 // CaseNotes records notes on cases: the one way anything outside a case's workflow writes to the case,
-// used by Deliver (a message that could not be delivered) and by the outbox's resend (the submitter's
-// corrected address, services.Outbox). It is not an activity: it runs where it is called.
+// used by Deliver (a message that could not be delivered), by the outbox's resend (the submitter's
+// corrected address, services.Outbox) and by erasure (EraseCase). It is not an activity: it runs where
+// it is called.
 type CaseNotes struct {
 	// Signaler reaches the case's workflow (the Temporal client).
 	Signaler Signaler
@@ -50,6 +53,8 @@ func (n CaseNotes) Record(ctx context.Context, in NoteInput) error {
 		e = in.Failed
 	case in.Contact != nil:
 		e = in.Contact
+	case in.Erased != nil:
+		e = in.Erased
 	}
 	if e == nil || in.Key == "" {
 		return domain.Errorf(domain.EINVALID, "A note on a case needs its event and its key.")
@@ -76,6 +81,9 @@ func (n CaseNotes) Record(ctx context.Context, in NoteInput) error {
 					return nil
 				}
 			}
+		}
+		if in.Erased != nil && c.Erased != nil && c.Erased.ErasureID == in.Erased.ErasureID {
+			return nil
 		}
 		meta := domain.Metadata{CorrelationID: in.CaseID, CausationID: "note/" + in.Key, UserID: domain.SystemActor.UserID}
 		data, err := domain.EncodeEvents(stream, c.Version, meta, e)

@@ -19,6 +19,9 @@ type MailComposer struct {
 	Directory  func() *domain.Organisation
 	Store      domain.EventStore
 	ReadModels domain.ReadModels
+	// Codec opens the personal data of the case's events (the submitter's name and address, the
+	// subject); without one, only legacy events in clear are read.
+	Codec *domain.Codec
 	// Location is the municipality's time zone, for the dates of documents (UTC if nil).
 	Location *time.Location
 	// BaseURL is where staff open predmet, for the links in messages; none when empty.
@@ -39,12 +42,9 @@ func (c *MailComposer) Compose(ctx context.Context, n *domain.Notification) (Par
 		return Parcel{}, domain.Errorf(domain.ENOTFOUND, "No organisation directory is configured: staff have no addresses.")
 	}
 	var kase *domain.Case
-	if n.CaseBound() {
-		events, err := c.Store.ReadStream(ctx, domain.CaseStream(n.CaseID), domain.ReadStreamOptions{})
-		if err != nil {
-			return Parcel{}, err
-		}
-		if kase, err = domain.FoldCase(events); err != nil {
+	if n.CaseBound() && n.Kind != domain.NotifyBriefing {
+		var err error
+		if kase, err = c.readCase(ctx, n.CaseID); err != nil {
 			return Parcel{}, err
 		}
 	}
@@ -118,11 +118,29 @@ func (c *MailComposer) Compose(ctx context.Context, n *domain.Notification) (Par
 	if err != nil {
 		return Parcel{}, err
 	}
-	m, err := c.Mail.Compose(notify.Message{NotificationID: n.ID, Kind: n.Kind, Language: lang, To: to, Date: n.At, Data: data})
+	msg := notify.Message{NotificationID: n.ID, Kind: n.Kind, Language: lang, To: to, Date: n.At, Data: data}
+	if n.CaseBound() && n.Kind != domain.NotifyBriefing {
+		msg.CaseID = n.CaseID
+	}
+	m, err := c.Mail.Compose(msg)
 	if err != nil {
 		return Parcel{}, err
 	}
 	return Parcel{Mail: m, Recipients: labels}, nil
+}
+
+// readCase folds the case's stream, its personal data opened. A message to staff says nothing personal
+// (see notify's templates), but the case's other facts come from the same fold.
+func (c *MailComposer) readCase(ctx context.Context, id string) (*domain.Case, error) {
+	if c.Codec != nil {
+		kase, _, err := c.Codec.ReadCase(ctx, c.Store, id)
+		return kase, err
+	}
+	events, err := c.Store.ReadStream(ctx, domain.CaseStream(id), domain.ReadStreamOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return domain.FoldCase(events)
 }
 
 // data gathers what the message of n says.

@@ -90,6 +90,7 @@ func (d *decision) openRequest(kind RequestKind) (plan, error) {
 			return []Event{&RequestOpened{Request: Request{
 				ID: RequestID(len(c.Requests) + 1), Kind: kind, Sector: req.Sector, Title: req.Title,
 				Required: kind == RequestInput && !req.Optional, RequestedAt: d.now, DueAt: dueAt, DueDate: dueDate, Status: RequestIsOpen,
+				ShareContact: kind == RequestInput && req.ShareContact,
 			}}}, nil
 		},
 	}, nil

@@ -134,6 +134,9 @@ func optionalText(field, s string, max int) error {
 	return nil
 }
 
+// LooksLikeEmail reports whether s has the form of an e-mail address.
+func LooksLikeEmail(s string) bool { return looksLikeEmail(strings.TrimSpace(s)) }
+
 func looksLikeEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>") && strings.Contains(s[at:], ".")
@@ -201,6 +204,10 @@ type Case struct {
 	Undelivered []CaseNotificationFailed `json:"undelivered,omitempty"`
 	// GlobalClocks is the revision of the "clocks" stream last applied to the case's clock.
 	GlobalClocks uint64 `json:"globalClocks,omitempty"`
+	// Person is the submitter's pseudonym (see PersonOf): not personal data in itself.
+	Person string `json:"person,omitempty"`
+	// Erased tells how the case's personal data was erased; nil while it is held.
+	Erased *CaseErasure `json:"erased,omitempty"`
 	// Version is the number of events folded: the stream's next expected revision.
 	Version uint64 `json:"version"`
 }
@@ -250,15 +257,22 @@ type OpenCaseRequest struct {
 
 // CaseService opens cases and reads them. The HTTP layer depends on it; the Temporal adapter implements it.
 type CaseService interface {
-	// OpenCase validates the request, starts the case and waits until it is registered. Returns EINVALID for
+	// OpenCase validates the request, starts the case and waits until it is registered; it returns the
+	// case as the actor may read it, recorded as a read. Returns EINVALID for
 	// bad input, ECONFLICT when the idempotency key was used with a different request, and EUNAVAILABLE when
 	// the workflow engine or the event store cannot be reached (the request may be retried).
 	OpenCase(ctx context.Context, req OpenCaseRequest) (*Case, error)
-	// Case returns a case by ID, folded from its events. Returns ENOTFOUND for an unknown case.
-	Case(ctx context.Context, id string) (*Case, error)
-	// CaseEvents returns the events of a case in order. Returns ENOTFOUND for an unknown case.
-	CaseEvents(ctx context.Context, id string) ([]RecordedEvent, error)
-	// Act takes a staff action on a case and returns the case as it is after it. An idempotency key makes
+	// Case returns a case by ID, folded from its events, as reader may read it (CaseAccess: the parts
+	// their roles do not allow are left empty), and records the read in the access log with the route
+	// ctx names (WithRoute). Returns ENOTFOUND for an unknown case, EFORBIDDEN when the reader may not
+	// read it at all.
+	Case(ctx context.Context, id string, reader Actor) (*Case, error)
+	// CaseEvents returns the events of a case in order, their personal fields opened as far as reader
+	// may read them, and records the read. Returns ENOTFOUND for an unknown case, EFORBIDDEN when the
+	// reader may not read its events.
+	CaseEvents(ctx context.Context, id string, reader Actor) ([]RecordedEvent, error)
+	// Act takes a staff action on a case and returns the case as it is after it (as the actor may read
+	// it, recorded as a read). An idempotency key makes
 	// a retry return the same result without acting twice. Returns ENOTFOUND for an unknown case or
 	// action, EFORBIDDEN when the actor's role does not allow the action, ECONFLICT when the case's state
 	// does not (a closed case among them), EINVALID for bad input, and EUNAVAILABLE when the workflow

@@ -16,6 +16,7 @@ const (
 	ETOOLARGE     = "too_large"    // the input exceeds a size limit (413)
 	EUNAVAILABLE  = "unavailable"  // a dependency is unreachable; the call may be retried (503)
 	EUNSUPPORTED  = "unsupported"  // the content is of a media type that is not accepted (415)
+	EGONE         = "gone"         // the entity existed and was erased for good (410)
 )
 
 // Error is a domain error: a code for machines and a message for people.

@@ -87,6 +87,10 @@ var eventTypes = map[string]func() Event{
 	EventNotificationSkipped:       func() Event { return &NotificationSkipped{} },
 	EventCaseNotificationFailed:    func() Event { return &CaseNotificationFailed{} },
 	EventSubmitterContactCorrected: func() Event { return &SubmitterContactCorrected{} },
+
+	EventPersonalDataErased: func() Event { return &PersonalDataErased{} },
+	EventErasureRequested:   func() Event { return &ErasureRequested{} },
+	EventErasureCompleted:   func() Event { return &ErasureCompleted{} },
 }
 
 // NewEvent returns an empty event of the registered type typ, to decode into; false for an unknown type.
@@ -104,7 +108,8 @@ func IsKnownEventType(typ string) bool {
 	return ok
 }
 
-// CaseReceived records an incoming document and opens its case. It carries the submitter's personal data.
+// CaseReceived records an incoming document and opens its case. It carries the submitter's personal data:
+// the subject, the text and the submitter are sealed in Sealed when it is stored (see Codec).
 type CaseReceived struct {
 	CaseID     string    `json:"caseId"`
 	Kind       CaseKind  `json:"kind"`
@@ -118,6 +123,10 @@ type CaseReceived struct {
 	// RequestHash identifies the intake request, so that a retry under the same idempotency key can be
 	// told apart from a different request.
 	RequestHash string `json:"requestHash,omitempty"`
+	// Person is the submitter's pseudonym (see PersonOf); empty in cases received before it existed.
+	Person string `json:"person,omitempty"`
+	// Sealed holds the personal fields, encrypted, when the event is stored; a Codec opens it.
+	Sealed *Sealed `json:"sealed,omitempty"`
 }
 
 // CaseRegistered records the case's archive number in the register and starts its legal clock. A kind
@@ -238,6 +247,7 @@ func (c *Case) Apply(e Event) {
 		c.Text = e.Text
 		c.Submitter = e.Submitter
 		c.Sector = e.Sector
+		c.Person = e.Person
 	case *CaseRegistered:
 		n, at, d := e.ArchiveNumber, e.RegisteredAt, e.Deadline
 		c.Status = StatusRegistered
@@ -249,6 +259,8 @@ func (c *Case) Apply(e Event) {
 	case *CaseDeadlinePassed:
 		c.Overdue = true
 		c.DeadlinesPassed++
+	case *PersonalDataErased:
+		c.applyErasure(e)
 	default:
 		c.applyLifecycle(e)
 	}

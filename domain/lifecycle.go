@@ -165,6 +165,9 @@ type Request struct {
 	Level      EscalationLevel `json:"level,omitempty"`
 	AnsweredAt *time.Time      `json:"answeredAt,omitempty"`
 	AnsweredBy string          `json:"answeredBy,omitempty"`
+	// ShareContact, on a request for input, lets the sector asked read the submitter's contact details
+	// (see ReadRules): the officer shares them on purpose.
+	ShareContact bool `json:"shareContact,omitempty"`
 }
 
 // RequestByID returns the case's request with the given ID.
@@ -265,6 +268,8 @@ type ActionRequest struct {
 	DueIn *Clock `json:"dueIn,omitempty"`
 	// Optional, for request_input, makes a request that the case does not wait for.
 	Optional bool `json:"optional,omitempty"`
+	// ShareContact, for request_input, lets the sector asked read the submitter's contact details.
+	ShareContact bool `json:"shareContact,omitempty"`
 	// Kind (add_milestone) is "activity" or "milestone".
 	Kind RequestKind `json:"kind,omitempty"`
 	// Title names a programme's activity or milestone.

@@ -302,6 +302,7 @@ func (c *Case) applyLifecycle(e Event) {
 	case *RequestReassigned:
 		if r, ok := c.RequestByID(e.RequestID); ok {
 			r.Sector, r.DueAt, r.DueDate = e.Sector, e.DueAt, e.DueDate
+			r.ShareContact = false // shared with the sector asked first, not with the next
 			r.Generation++
 			r.Reminders, r.Escalation, r.Level = 0, 0, ""
 		}

@@ -274,11 +274,13 @@ func NotificationsFor(caseID string, eventID string, e Event, at time.Time) []No
 }
 
 // SubmitterContactCorrected records the submitter's corrected e-mail address, given by staff after a
-// message to the old one failed. It is personal data, like the rest of the submitter.
+// message to the old one failed. It is personal data, like the rest of the submitter: it travels and is
+// stored sealed in Sealed (see Codec.SealEvent), and its Email is set only once a Codec opened it.
 type SubmitterContactCorrected struct {
-	Email string    `json:"email"`
-	By    string    `json:"by"`
-	At    time.Time `json:"at"`
+	Email  string    `json:"email,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Sealed *Sealed   `json:"sealed,omitempty"`
 }
 
 // EventSubmitterContactCorrected is the type of SubmitterContactCorrected.
@@ -298,7 +300,9 @@ func (c *Case) applyNotification(e Event) {
 		}
 		c.Undelivered = append(c.Undelivered, *e)
 	case *SubmitterContactCorrected:
-		c.Submitter.Email = e.Email
+		if e.Email != "" && c.Erased == nil { // an envelope not opened (or erased) corrects nothing
+			c.Submitter.Email = e.Email
+		}
 	}
 }
 
@@ -366,8 +370,11 @@ type ResendRequest struct {
 type OutboxService interface {
 	// List lists the notifications q selects, the most recently queued first (EINVALID for a bad page).
 	List(ctx context.Context, q NotificationQuery) (Page[NotificationSummary], error)
-	// Get returns a notification and its message if it went to the outbox (ENOTFOUND).
-	Get(ctx context.Context, id string) (OutboxEntry, error)
+	// Get returns a notification and its message if it went to the outbox (ENOTFOUND). A message about
+	// a case is personal data: reading it is recorded in the access log as a read of the case by reader.
+	// A message whose case's personal data was erased is gone with it (ENOTFOUND for the message, the
+	// notification's record stays).
+	Get(ctx context.Context, id string, reader Actor) (OutboxEntry, error)
 	// Resend queues the notification again under a new ID and returns it. ENOTFOUND for an unknown
 	// notification, ECONFLICT unless it failed or its delivery is uncertain, EINVALID for a malformed
 	// address or an address given for a message that does not go to the submitter.

@@ -83,6 +83,10 @@ type Policy struct {
 	Programme bool `json:"programme"`
 	// YearlyReport, for programmes, is when each year's report is due.
 	YearlyReport *YearlyReport `json:"yearlyReport,omitempty"`
+	// Retention is how long a closed case's personal data is kept from its close, as the list of
+	// documentary material sets it for the kind; the nightly retention run erases it then (see
+	// DutyToKeep). A running case's copy of its policy is not what counts: the policy in force is.
+	Retention Retention `json:"retention,omitzero"`
 }
 
 // The case kinds.
@@ -175,7 +179,7 @@ func DefaultPolicies() Policies {
 	web.Steps = []Status{StatusReceived, StatusRegistered, StatusAssigned, StatusWaitingForInput, StatusAnswerDrafted, StatusAnswerApproved, StatusPublished, StatusClosed}
 	web.Endings = []Status{StatusWithdrawn, StatusRejected, StatusMerged}
 
-	return Policies{
+	ps := Policies{
 		// Law on Local Self-Government: a reasoned answer within 60 days of receipt.
 		KindPetition:              answer(KindPetition, Clock{Length: 60, Unit: CalendarDays}),
 		KindProposal:              answer(KindProposal, Clock{Length: 60, Unit: CalendarDays}),
@@ -186,6 +190,12 @@ func DefaultPolicies() Policies {
 		KindCooperationInitiative: programme(KindCooperationInitiative),
 		KindWebsitePublication:    web,
 	}
+	for _, k := range CaseKinds {
+		p := ps[k]
+		p.Retention = defaultRetention[k]
+		ps[k] = p
+	}
+	return ps
 }
 
 // HasStep reports whether s is one of the kind's steps or endings.

@@ -102,6 +102,26 @@ type Config struct {
 	// MailFrom is the sender of every message; MailReplyTo where replies go.
 	MailFrom    string
 	MailReplyTo string
+
+	// Vault selects HashiCorp Vault's transit engine as the key store when Vault.Addr is set; otherwise
+	// the keys are kept in <data-dir>/keys.db.
+	Vault VaultConfig
+	// RetentionAt is when, in Location, the nightly retention run starts ("02:30"); RetentionEvery, if
+	// set, runs it that often instead (demonstrations and tests).
+	RetentionAt    string
+	RetentionEvery time.Duration
+	// OutboxHorizon is how long the outbox keeps a message's addresses and bodies.
+	OutboxHorizon time.Duration
+}
+
+// VaultConfig is the Vault transit engine that keeps the keys of personal data.
+type VaultConfig struct {
+	Addr      string
+	Token     string
+	Namespace string
+	Mount     string
+	Prefix    string
+	HMACKey   string
 }
 
 // SMTPConfig is the mail server messages are handed to.
@@ -134,6 +154,9 @@ func DefaultConfig() Config {
 		VeryOverdueDays:   10,
 		SMTP:              SMTPConfig{Port: 587, Security: "starttls"},
 		MailFrom:          "predmet@localhost",
+		RetentionAt:       "02:30",
+		OutboxHorizon:     90 * 24 * time.Hour,
+		Vault:             VaultConfig{Mount: "transit", Prefix: "predmet-case-", HMACKey: "predmet-person"},
 	}
 }
 
@@ -208,6 +231,15 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTP.CAFile, "smtp-ca-file", c.SMTP.CAFile, "CA certificate (PEM) of the mail server, if not a public one")
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "sender address of every message (\"Name <addr>\" or addr)")
 	fs.StringVar(&c.MailReplyTo, "mail-reply-to", c.MailReplyTo, "Reply-To address of every message")
+	fs.StringVar(&c.Vault.Addr, "vault-addr", c.Vault.Addr, "HashiCorp Vault keeping the keys of personal data in its transit engine; empty: <data-dir>/keys.db")
+	fs.StringVar(&c.Vault.Token, "vault-token", c.Vault.Token, "Vault token (prefer PREDMET_VAULT_TOKEN)")
+	fs.StringVar(&c.Vault.Namespace, "vault-namespace", c.Vault.Namespace, "Vault Enterprise namespace")
+	fs.StringVar(&c.Vault.Mount, "vault-mount", c.Vault.Mount, "path of Vault's transit engine")
+	fs.StringVar(&c.Vault.Prefix, "vault-prefix", c.Vault.Prefix, "prefix of the name of each case's transit key")
+	fs.StringVar(&c.Vault.HMACKey, "vault-hmac-key", c.Vault.HMACKey, "transit key that makes people's pseudonyms (must exist)")
+	fs.StringVar(&c.RetentionAt, "retention-at", c.RetentionAt, "time of the nightly retention run, which erases what has passed its retention (HH:MM)")
+	fs.DurationVar(&c.RetentionEvery, "retention-every", c.RetentionEvery, "run the retention run this often instead (demonstrations and tests)")
+	fs.DurationVar(&c.OutboxHorizon, "outbox-horizon", c.OutboxHorizon, "how long the outbox keeps a message's addresses and bodies")
 }
 
 // LoadEnv sets every flag of fs whose environment variable (PREDMET_ and the flag's name in capitals,
@@ -263,7 +295,7 @@ func (c *Config) Validate() error {
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
 		return fmt.Errorf("--temporal-tls-cert and --temporal-tls-key go together")
 	}
-	for _, at := range []struct{ name, value string }{{"--briefing-at", c.BriefingAt}, {"--digest-at", c.DigestAt}} {
+	for _, at := range []struct{ name, value string }{{"--briefing-at", c.BriefingAt}, {"--digest-at", c.DigestAt}, {"--retention-at", c.RetentionAt}} {
 		if _, _, err := domain.ParseBriefingTime(at.value); err != nil {
 			return fmt.Errorf("%s: %s", at.name, domain.ErrorMessage(err))
 		}
@@ -288,6 +320,15 @@ func (c *Config) Validate() error {
 		if err := c.validateSignIn(); err != nil {
 			return err
 		}
+	}
+	if c.RetentionEvery < 0 || c.RetentionEvery > 0 && c.RetentionEvery < time.Second {
+		return fmt.Errorf("--retention-every %s: use 0 (nightly) or at least 1s", c.RetentionEvery)
+	}
+	if c.OutboxHorizon < time.Second {
+		return fmt.Errorf("--outbox-horizon %s: use at least 1s", c.OutboxHorizon)
+	}
+	if c.Vault.Addr != "" && c.Vault.Token == "" {
+		return fmt.Errorf("--vault-addr needs --vault-token (PREDMET_VAULT_TOKEN)")
 	}
 	if c.Retention < 24*time.Hour {
 		return fmt.Errorf("retention %s is below one day, the least Temporal accepts", c.Retention)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
+	"github.com/predmet/predmet/accesslog"
 	"github.com/predmet/predmet/activities"
 	"github.com/predmet/predmet/auth"
 	"github.com/predmet/predmet/directory"
@@ -31,6 +33,7 @@ import (
 	"github.com/predmet/predmet/eventstore/sqlite"
 	"github.com/predmet/predmet/intake"
 	"github.com/predmet/predmet/internal/zapadapter"
+	"github.com/predmet/predmet/keystore"
 	"github.com/predmet/predmet/notify"
 	"github.com/predmet/predmet/projections"
 	"github.com/predmet/predmet/services"
@@ -51,6 +54,13 @@ type Engine struct {
 	outbox   *projections.Notifications
 	mailbox  *notify.Outbox // the messages, when no mail server is configured
 	dir      *directory.Holder
+	// keys keep the keys that seal personal data (keys.db, or Vault); codec seals and opens with them;
+	// access is the access log (access.db), opened by the api role.
+	keys     domain.KeyStore
+	keysFile *keystore.File
+	codec    *domain.Codec
+	access   *accesslog.Log
+	policies domain.Policies
 	// stopWatch stops watching the directory's file; stopStaff the staff file.
 	stopWatch context.CancelFunc
 	stopStaff context.CancelFunc
@@ -90,8 +100,12 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	// Data files hold personal data: the directory is the owner's alone (0700), its files 0600.
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if e.policies, err = cfg.Policies(); err != nil {
+		return nil, err
 	}
 
 	// The API's port is taken first, so that a busy port fails fast and clearly.
@@ -107,6 +121,12 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 	if e.store, err = e.openStore(); err != nil {
 		closeListener(apiListener)
 		return nil, err
+	}
+	if cfg.has(RoleAPI) || cfg.has(RoleWorker) {
+		if err := e.openKeys(); err != nil {
+			closeListener(apiListener)
+			return nil, err
+		}
 	}
 	if cfg.has(RoleAPI) || cfg.has(RoleWorker) || cfg.Embedded {
 		if e.client, err = e.dialTemporal(ctx); err != nil {
@@ -147,7 +167,36 @@ func Start(ctx context.Context, cfg Config, logger *zap.Logger) (_ *Engine, err 
 			return nil, err
 		}
 	}
+	e.tightenDataDir()
 	return e, nil
+}
+
+// tightenDataDir makes the data directory the owner's alone (0700) and its files (the databases, their
+// journals, the staff file, the dev token) readable by the owner only (0600): they hold personal data
+// and secrets. A data directory of an earlier release, created 0750, is tightened with a warning.
+func (e *Engine) tightenDataDir() {
+	dir := e.cfg.DataDir
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		e.logger.Warn("The data directory could be read by others; it is now the owner's alone (0700).",
+			zap.String("dir", dir), zap.String("mode", fi.Mode().Perm().String()))
+		if err := os.Chmod(dir, 0o700); err != nil {
+			e.logger.Warn("data directory", zap.Error(err))
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range entries {
+		if !de.Type().IsRegular() {
+			continue
+		}
+		if fi, err := de.Info(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(filepath.Join(dir, de.Name()), 0o600); err != nil {
+				e.logger.Warn("data file", zap.Error(err))
+			}
+		}
+	}
 }
 
 func closeListener(l net.Listener) {
@@ -169,6 +218,23 @@ func (e *Engine) openStore() (domain.EventStore, error) {
 		return nil, fmt.Errorf("embedded event store: %w", err)
 	}
 	return s, nil
+}
+
+// openKeys opens the key store that seals personal data: Vault's transit engine when configured, else
+// <data-dir>/keys.db, which is refused if others can read it.
+func (e *Engine) openKeys() error {
+	v := e.cfg.Vault
+	if v.Addr != "" {
+		e.keys = &keystore.Vault{Addr: v.Addr, Token: v.Token, Namespace: v.Namespace, Mount: v.Mount, Prefix: v.Prefix, HMACKey: v.HMACKey}
+	} else {
+		f, err := keystore.OpenFile(e.cfg.path("keys.db"))
+		if err != nil {
+			return fmt.Errorf("key store: %w", err)
+		}
+		e.keys, e.keysFile = f, f
+	}
+	e.codec = &domain.Codec{Keys: e.keys}
+	return nil
 }
 
 func (e *Engine) dialTemporal(ctx context.Context) (client.Client, error) {
@@ -296,15 +362,20 @@ func (e *Engine) startWorker(ctx, runCtx context.Context, loc *time.Location) er
 		replyTo = *a
 	}
 	var readModels domain.ReadModels
+	var people domain.PersonIndex
 	if e.cases != nil {
-		readModels = e.cases
+		readModels, people = e.cases, e.cases
 	}
 	acts := &activities.Activities{
 		Store: e.store, Calendar: calendar, Location: loc, Signaler: e.client, ReadModels: readModels, Mailer: mailer,
 		Composer: &activities.MailComposer{
 			Mail:      &notify.Composer{Templates: templates, From: *from, ReplyTo: replyTo},
-			Directory: e.directory, Store: e.store, ReadModels: readModels, Location: loc, BaseURL: e.baseURL,
+			Directory: e.directory, Store: e.store, ReadModels: readModels, Location: loc, BaseURL: e.baseURL, Codec: e.codec,
 		},
+		Keys: e.keys, People: people, Policies: e.policies, OutboxHorizon: cfg.OutboxHorizon,
+	}
+	if e.mailbox != nil {
+		acts.Outbox = e.mailbox
 	}
 	e.worker = workflows.NewWorker(e.client, acts)
 	if err := e.worker.Start(); err != nil {
@@ -315,6 +386,9 @@ func (e *Engine) startWorker(ctx, runCtx context.Context, loc *time.Location) er
 	}
 	if err := workflows.EnsureDigestSchedule(ctx, e.client, cfg.DigestAt, loc); err != nil {
 		return fmt.Errorf("digest schedule: %w", err)
+	}
+	if err := workflows.EnsureRetentionSchedule(ctx, e.client, cfg.RetentionAt, cfg.RetentionEvery, loc); err != nil {
+		return fmt.Errorf("retention schedule: %w", err)
 	}
 	return e.startDispatcher(runCtx)
 }
@@ -416,11 +490,13 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 	if err != nil {
 		return err
 	}
-	policies, err := e.cfg.Policies()
+	policies := e.policies
+	access, err := accesslog.Open(e.cfg.path("access.db"))
 	if err != nil {
 		return err
 	}
-	outbox := &services.Outbox{Store: e.store, Notes: activities.CaseNotes{Signaler: e.client, Store: e.store}}
+	e.access = access
+	outbox := &services.Outbox{Store: e.store, Notes: activities.CaseNotes{Signaler: e.client, Store: e.store}, Codec: e.codec, Access: access}
 	if e.cfg.SMTP.Host == "" {
 		if _, err := e.openMailer(); err != nil {
 			return err
@@ -435,6 +511,7 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 		Metrics:   metricsHandler(e.runner),
 		Cases: &services.Cases{
 			Client: e.client, Store: e.store, Unit: e.cfg.Unit, Policies: policies, HistoryLimit: e.cfg.HistoryLimit,
+			Codec: e.codec, Access: access,
 		},
 		Clocks:   &services.Clocks{Client: e.client, Store: e.store},
 		Policies: policies,
@@ -457,9 +534,13 @@ func (e *Engine) startAPI(l net.Listener, loc *time.Location) error {
 	server.Routes = func(r *mux.Router) {
 		e.auth.Register(r)
 	}
+	privacy := &services.Privacy{Client: e.client, Store: e.store, Codec: e.codec, Policies: policies, Access: access,
+		Outbox: outbox.Outbox, Location: loc}
+	server.Privacy = privacy
 	if e.runner != nil {
 		server.ReadModels, server.Projections = e.cases, projectionAdmin{e.runner}
 		outbox.Notifications = e.outbox
+		privacy.People = e.cases
 	}
 	if e.dir != nil {
 		server.Directory = e.dir
@@ -584,6 +665,18 @@ func (e *Engine) Store() domain.EventStore { return e.store }
 // Projections returns the projection runner, or nil without the projections role.
 func (e *Engine) Projections() *projections.Runner { return e.runner }
 
+// Keys returns the key store that seals personal data (nil without the api and worker roles).
+func (e *Engine) Keys() domain.KeyStore { return e.keys }
+
+// Codec returns the codec that seals and opens personal data (nil without the api and worker roles).
+func (e *Engine) Codec() *domain.Codec { return e.codec }
+
+// AccessLog returns the access log, or nil without the api role.
+func (e *Engine) AccessLog() *accesslog.Log { return e.access }
+
+// Outbox returns the outbox that keeps the messages without a mail server, or nil.
+func (e *Engine) Outbox() *notify.Outbox { return e.mailbox }
+
 // Casework returns the read models of the cases, or nil without the projections role.
 func (e *Engine) Casework() *projections.Casework { return e.cases }
 
@@ -627,6 +720,16 @@ func (e *Engine) Stop(ctx context.Context) {
 	if e.mailbox != nil {
 		if err := e.mailbox.Close(); err != nil {
 			e.logger.Warn("outbox close", zap.Error(err))
+		}
+	}
+	if e.access != nil {
+		if err := e.access.Close(); err != nil {
+			e.logger.Warn("access log close", zap.Error(err))
+		}
+	}
+	if e.keysFile != nil {
+		if err := e.keysFile.Close(); err != nil {
+			e.logger.Warn("key store close", zap.Error(err))
 		}
 	}
 	if e.client != nil {

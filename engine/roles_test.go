@@ -20,6 +20,7 @@ import (
 	"github.com/predmet/predmet/eventstore/kurrentdb/kurrentdbtest"
 	"github.com/predmet/predmet/intake"
 	"github.com/predmet/predmet/internal/testkit"
+	"github.com/predmet/predmet/keystore/vaulttest"
 	"github.com/predmet/predmet/workflows"
 )
 
@@ -40,6 +41,8 @@ func TestServeRolesSeparately(t *testing.T) {
 	}
 	defer temporal.Stop()
 	kurrent := kurrentdbtest.MustStart(t)
+	// The roles share the keys of personal data through Vault's transit engine (its HTTP double).
+	vault := vaulttest.Start(t)
 
 	token, hash := intake.NewToken()
 	staffFile := filepath.Join(t.TempDir(), "staff.json")
@@ -57,6 +60,7 @@ func TestServeRolesSeparately(t *testing.T) {
 		cfg.TemporalNamespace = "predmet-prod"
 		cfg.KurrentDBURL = kurrent.URL()
 		cfg.StaffFile = staffFile
+		cfg.Vault.Addr, cfg.Vault.Token = vault.URL, vaulttest.Token
 		e, err := engine.Start(context.Background(), cfg, logger)
 		if err != nil {
 			t.Fatalf("start %s: %v", role, err)
@@ -73,6 +77,9 @@ func TestServeRolesSeparately(t *testing.T) {
 	v, res := c.open(petition("Одвоени улоги", time.Now().Add(-time.Hour)), "roles-1")
 	if res.Status != http.StatusCreated || v.ArchiveNumber != "08-1/1" {
 		t.Fatalf("POST = %d %s", res.Status, res.Body)
+	}
+	if v.Submitter.Name != "Марија Петровска" || !vault.HasKey("predmet-case-"+v.ID) {
+		t.Errorf("the case's submitter, sealed in Vault, reads %q", v.Submitter.Name)
 	}
 	events := c.events(v.ID)
 	if len(events.Events) != 2 {

@@ -12,20 +12,22 @@ import (
 // domain.ActionRequest other than the action (in the path) and the actor (the authenticated user).
 // Dates and clocks are read here, so that a malformed one is reported with its field.
 type actionBody struct {
-	Officer   string             `json:"officer"`
-	Sector    string             `json:"sector"`
-	RequestID string             `json:"requestId"`
-	Due       *string            `json:"due"`
-	DueIn     *string            `json:"dueIn"`
-	Optional  bool               `json:"optional"`
-	Kind      domain.RequestKind `json:"kind"`
-	Title     string             `json:"title"`
-	To        string             `json:"to"`
-	Into      string             `json:"into"`
-	By        *string            `json:"by"`
-	Year      int                `json:"year"`
-	Reason    string             `json:"reason"`
-	Note      string             `json:"note"`
+	Officer   string  `json:"officer"`
+	Sector    string  `json:"sector"`
+	RequestID string  `json:"requestId"`
+	Due       *string `json:"due"`
+	DueIn     *string `json:"dueIn"`
+	Optional  bool    `json:"optional"`
+	// ShareContact (request_input) lets the sector asked read the submitter's contact details.
+	ShareContact bool               `json:"shareContact"`
+	Kind         domain.RequestKind `json:"kind"`
+	Title        string             `json:"title"`
+	To           string             `json:"to"`
+	Into         string             `json:"into"`
+	By           *string            `json:"by"`
+	Year         int                `json:"year"`
+	Reason       string             `json:"reason"`
+	Note         string             `json:"note"`
 }
 
 // handleCaseAction handles "POST /api/v1/cases/{id}/actions/{action}": it takes a staff action on a case
@@ -69,7 +71,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) {
 func (b actionBody) request(action domain.Action, actor domain.Actor) (domain.ActionRequest, error) {
 	req := domain.ActionRequest{
 		Action: action, Actor: actor,
-		Officer: b.Officer, Sector: b.Sector, RequestID: b.RequestID, Optional: b.Optional, Kind: b.Kind,
+		Officer: b.Officer, Sector: b.Sector, RequestID: b.RequestID, Optional: b.Optional, ShareContact: b.ShareContact, Kind: b.Kind,
 		Title: b.Title, To: b.To, Into: b.Into, Year: b.Year, Reason: b.Reason, Note: b.Note,
 	}
 	if b.Due != nil {

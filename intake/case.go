@@ -52,7 +52,7 @@ func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) {
 	// The service validates the case before it writes anything: nothing is half-created.
 	c, err := s.Cases.OpenCase(r.Context(), domain.OpenCaseRequest{
 		NewCase:        nc,
-		Actor:          domain.Actor{UserID: UserFromContext(r.Context()).ID},
+		Actor:          actorOf(UserFromContext(r.Context())),
 		IdempotencyKey: key,
 		RequestID:      RequestIDFromContext(r.Context()),
 	})
@@ -71,7 +71,7 @@ func (s *Server) handleCaseView(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.Cases.Case(r.Context(), id)
+	c, err := s.Cases.Case(r.Context(), id, actorOf(UserFromContext(r.Context())))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -86,12 +86,12 @@ func (s *Server) handleCaseEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	events, err := s.Cases.CaseEvents(r.Context(), id)
+	events, err := s.Cases.CaseEvents(r.Context(), id, actorOf(UserFromContext(r.Context())))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, newEventsView(events))
+	s.writeJSON(w, r, http.StatusOK, newEventsView(events, responseLanguage(r)))
 }
 
 // caseID returns the {id} of the request's path. Case IDs are UUIDs: anything else names no case.
@@ -280,8 +280,11 @@ type caseView struct {
 	Subject           string           `json:"subject"`
 	Text              string           `json:"text"`
 	Submitter         domain.Submitter `json:"submitter"`
-	Version           uint64           `json:"version"`
-	Deadline          *deadlineView    `json:"deadline"`
+	// Erased tells how the case's personal data was erased (null while it is held): the subject, text
+	// and submitter then read "[erased]" in the reader's language.
+	Erased   *domain.CaseErasure `json:"erased"`
+	Version  uint64              `json:"version"`
+	Deadline *deadlineView       `json:"deadline"`
 	// Officer is the owning officer's user ID, empty until the case is assigned.
 	Officer   string         `json:"officer"`
 	Requests  []requestView  `json:"requests"`
@@ -362,6 +365,9 @@ type requestView struct {
 	Level      *domain.EscalationLevel `json:"level"`
 	AnsweredAt *time.Time              `json:"answeredAt"`
 	AnsweredBy string                  `json:"answeredBy"`
+	// ShareContact is set on a request for input that shares the submitter's contact details with the
+	// sector asked.
+	ShareContact bool `json:"shareContact"`
 }
 
 // documentView is an outgoing document of a case: its number in the register and its date.
@@ -401,6 +407,11 @@ func newCaseView(c *domain.Case, lang domain.Language) caseView {
 		Reason:                 c.Reason,
 		Reports:                append([]int{}, c.Reports...),
 		Undelivered:            append([]domain.CaseNotificationFailed{}, c.Undelivered...),
+		Erased:                 c.Erased,
+	}
+	if c.Erased != nil {
+		erased := i18n.Translate(lang, domain.ErasedText)
+		v.Subject, v.Text, v.Submitter = erased, erased, domain.Submitter{Name: erased}
 	}
 	if n := c.ArchiveNumber; n != nil {
 		short, long := n.String(), n.Long()
@@ -426,7 +437,7 @@ func newCaseView(c *domain.Case, lang domain.Language) caseView {
 			ID: r.ID, Kind: r.Kind, Sector: r.Sector, Title: r.Title, Required: r.Required, Year: r.Year,
 			Status: r.Status, RequestedAt: r.RequestedAt, DueAt: r.DueAt, DueDate: r.DueDate,
 			Generation: r.Generation, Reminders: r.Reminders, Escalation: r.Escalation,
-			AnsweredAt: r.AnsweredAt, AnsweredBy: r.AnsweredBy,
+			AnsweredAt: r.AnsweredAt, AnsweredBy: r.AnsweredBy, ShareContact: r.ShareContact,
 		}
 		if r.Level != "" {
 			level := r.Level
@@ -461,9 +472,14 @@ type positionView struct {
 	Prepare uint64 `json:"prepare"`
 }
 
-func newEventsView(events []domain.RecordedEvent) eventsView {
+// newEventsView returns the view of a case's events. The personal fields of an event whose personal
+// data was erased read "[erased]" in lang.
+func newEventsView(events []domain.RecordedEvent, lang domain.Language) eventsView {
 	v := eventsView{Events: make([]eventView, len(events))}
 	for i, e := range events {
+		if domain.IsErasedData(e.Data) {
+			e.Data = erasedData(e, lang)
+		}
 		v.Events[i] = eventView{
 			ID:       e.ID,
 			Type:     e.Type,
@@ -475,6 +491,23 @@ func newEventsView(events []domain.RecordedEvent) eventsView {
 		}
 	}
 	return v
+}
+
+// erasedData returns the data of an erased event with each of its personal fields reading "[erased]".
+func erasedData(e domain.RecordedEvent, lang domain.Language) []byte {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(e.Data, &obj); err != nil {
+		return e.Data
+	}
+	erased, _ := json.Marshal(i18n.Translate(lang, domain.ErasedText))
+	for _, f := range domain.PersonalFields(e.Type) {
+		obj[f.Name] = erased
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return e.Data
+	}
+	return out
 }
 
 // rawJSON returns b as it is if it is JSON, null if it is empty, or else a JSON string of its base64.

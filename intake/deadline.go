@@ -17,7 +17,7 @@ func (s *Server) handleCaseDeadline(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.Cases.Case(r.Context(), id)
+	c, err := s.Cases.Case(r.Context(), id, actorOf(UserFromContext(r.Context())))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

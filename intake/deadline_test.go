@@ -77,7 +77,7 @@ func TestCaseDeadline(t *testing.T) {
 			t.Fatalf("status = %d; body: %s", resp.StatusCode, body)
 		}
 		v := decodeDeadline(t, body)
-		c, err := ts.Cases.Case(context.Background(), id)
+		c, err := ts.Cases.Case(context.Background(), id, domain.Actor{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,6 +24,7 @@ var codes = map[string]int{
 	domain.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	domain.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	domain.EINTERNAL:     http.StatusInternalServerError,
+	domain.EGONE:         http.StatusGone,
 }
 
 // generic is the message for each code, shown when an error's own message has no translation in the
@@ -37,6 +38,7 @@ var generic = map[string]string{
 	domain.ETOOLARGE:     msgTooLargeGeneric,
 	domain.EUNAVAILABLE:  msgUnavailable,
 	domain.EINTERNAL:     msgInternal,
+	domain.EGONE:         msgGone,
 }
 
 // The English formats of the messages this package writes. Each is a key of the i18n catalog
@@ -71,6 +73,7 @@ const (
 	msgTooLargeGeneric  = "The request is too large."
 	msgUnavailable      = "The service is temporarily unavailable; try again shortly."
 	msgInternal         = "An internal error occurred."
+	msgGone             = "What you asked for was erased."
 	msgBadDate          = "The field %s must be a date in the form YYYY-MM-DD, such as 2026-05-19."
 	msgBadClock         = "The field %s must be a length of time such as 5wd (working days), 3d (calendar days), 4h (hours) or 30m (minutes)."
 	msgNoDeadlineYet    = "The case has no deadline: it is not registered yet."
@@ -83,7 +86,7 @@ var messages = []string{
 	msgJSONSyntax, msgJSONTruncated, msgJSONType, msgUnknownField, msgBadReceivedAt, msgTrailingData, msgTooLarge,
 	msgBodyUnreadable, msgIdempotencyKey, msgNoCase, msgNoRoute, msgMethodNotAllowed, msgNotReady,
 	msgInvalid, msgNotFound, msgConflict, msgUnauthorized, msgForbiddenGeneric, msgTooLargeGeneric,
-	msgUnavailable, msgInternal, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind,
+	msgUnavailable, msgInternal, msgGone, msgBadDate, msgBadClock, msgNoDeadlineYet, msgNoDeadlineKind,
 }
 
 // requestError is an error in the form of a request, not in its content: a malformed body, a bad

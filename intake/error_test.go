@@ -133,7 +133,7 @@ func TestProblemTitlesTranslated(t *testing.T) {
 func codeSuffix(code string) string {
 	return map[string]string{
 		domain.EINVALID: "a1", domain.ENOTFOUND: "a2", domain.ECONFLICT: "a3", domain.EUNAUTHORIZED: "a4",
-		domain.EFORBIDDEN: "a5", domain.ETOOLARGE: "a6", domain.EUNAVAILABLE: "a7", domain.EINTERNAL: "a8",
+		domain.EFORBIDDEN: "a5", domain.ETOOLARGE: "a6", domain.EUNAVAILABLE: "a7", domain.EINTERNAL: "a8", domain.EGONE: "a9",
 	}[code]
 }
 

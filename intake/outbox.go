@@ -69,7 +69,7 @@ func (s *Server) handleOutboxGet(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoOutbox)
 		return
 	}
-	entry, err := s.Outbox.Get(r.Context(), mux.Vars(r)["id"])
+	entry, err := s.Outbox.Get(r.Context(), mux.Vars(r)["id"], actorOf(UserFromContext(r.Context())))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -22,7 +22,7 @@ func (o *recordingOutbox) List(_ context.Context, q domain.NotificationQuery) (d
 	return domain.Page[domain.NotificationSummary]{Items: []domain.NotificationSummary{{ID: "n1", Kind: domain.NotifyReminder, Status: domain.NotificationIsFailed}}, Limit: 100}, o.err
 }
 
-func (o *recordingOutbox) Get(_ context.Context, id string) (domain.OutboxEntry, error) {
+func (o *recordingOutbox) Get(_ context.Context, id string, _ domain.Actor) (domain.OutboxEntry, error) {
 	if id != "n1" {
 		return domain.OutboxEntry{}, domain.Errorf(domain.ENOTFOUND, "No notification with ID %q.", id)
 	}

@@ -49,6 +49,9 @@ type Server struct {
 	// the organisation directory (/api/v1/directory/reload). Nil makes those routes answer 500.
 	Projections ProjectionAdmin
 	Directory   DirectoryAdmin
+	// Privacy erases personal data, exports a person's copy and the access log (/api/v1/erasures,
+	// /api/v1/people/export, /api/v1/access-log). Nil makes those routes answer 500.
+	Privacy domain.PrivacyService
 	// Metrics, if set, serves GET /metrics (Prometheus), without authentication.
 	Metrics http.Handler
 	// Policies are the policies of the case kinds, shown by GET /api/v1/kinds; nil means
@@ -121,6 +124,7 @@ func (s *Server) router() *mux.Router {
 	s.registerReadRoutes(api)
 	s.registerOutboxRoutes(api)
 	s.registerAdminRoutes(api)
+	s.registerPrivacyRoutes(api)
 	s.registerAuthRoutes(api)
 
 	if s.Routes != nil {
@@ -298,7 +302,10 @@ func validRequestID(id string) bool {
 func recordRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if route := mux.CurrentRoute(r); route != nil {
-			infoOf(r.Context()).route, _ = route.GetPathTemplate()
+			tmpl, _ := route.GetPathTemplate()
+			infoOf(r.Context()).route = tmpl
+			// The access log names the route of every read of a case (domain.WithRoute).
+			r = r.WithContext(domain.WithRoute(r.Context(), r.Method+" "+tmpl))
 		}
 		next.ServeHTTP(w, r)
 	})

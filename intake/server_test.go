@@ -232,7 +232,7 @@ func (s *CaseService) OpenCase(ctx context.Context, req domain.OpenCaseRequest) 
 }
 
 // Case implements domain.CaseService.
-func (s *CaseService) Case(ctx context.Context, id string) (*domain.Case, error) {
+func (s *CaseService) Case(ctx context.Context, id string, _ domain.Actor) (*domain.Case, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, "Case")
@@ -248,7 +248,7 @@ func (s *CaseService) Case(ctx context.Context, id string) (*domain.Case, error)
 }
 
 // CaseEvents implements domain.CaseService.
-func (s *CaseService) CaseEvents(ctx context.Context, id string) ([]domain.RecordedEvent, error) {
+func (s *CaseService) CaseEvents(ctx context.Context, id string, _ domain.Actor) ([]domain.RecordedEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, "CaseEvents")

@@ -23,6 +23,8 @@ type Message struct {
 	Date time.Time
 	// Data is the kind's data (ReminderData, ...).
 	Data any
+	// CaseID is the case the message is about, if any (see Mail.CaseID).
+	CaseID string
 }
 
 // Composer renders notifications into mail from one sender.
@@ -74,6 +76,7 @@ func (c *Composer) Compose(msg Message) (Mail, error) {
 		HTML:      html,
 		Kind:      msg.Kind,
 		Language:  lang,
+		CaseID:    msg.CaseID,
 		Header: map[string]string{
 			"Auto-Submitted":           "auto-generated",
 			"X-Auto-Response-Suppress": "All",

@@ -46,6 +46,9 @@ type Mail struct {
 	// Attachments are files sent with the message, such as the answer as a PDF letter. A message
 	// with attachments is multipart/mixed: the body first, then each file in base64.
 	Attachments []Attachment
+	// CaseID is the case the message is about (none for briefings and digests): not a header, but what
+	// the outbox purges a case's messages by when its personal data is erased.
+	CaseID string
 }
 
 // Attachment is a file sent with a message.

@@ -15,6 +15,7 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -28,7 +29,9 @@ import (
 // SQLite table, where staff read them (GET /api/v1/outbox), and logs one line per message with its
 // Message-ID, kind and language: never an address, a subject or a body. A message whose Message-ID is
 // already in the outbox is not stored again, so sending again after an unknown outcome is harmless.
-// The outbox holds personal data (addresses, names, answers): Purge removes old messages.
+// The outbox holds personal data (addresses, names, answers): PurgeCase removes a case's messages when
+// its personal data is erased, PurgeBodies empties the messages past the delivery horizon, and Purge
+// removes old messages whole. Deleted content is overwritten in the file (SQLite's secure_delete).
 type Outbox struct {
 	write, read *sql.DB
 	log         *zap.Logger
@@ -54,7 +57,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 	subject    TEXT NOT NULL,
 	text       TEXT NOT NULL,
 	html       TEXT NOT NULL,
-	raw        BLOB NOT NULL
+	raw        BLOB NOT NULL,
+	case_id    TEXT NOT NULL DEFAULT '',
+	purged_at  TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_kind ON outbox (kind, seq);
 CREATE INDEX IF NOT EXISTS outbox_date ON outbox (date);
@@ -78,7 +83,7 @@ func OpenOutbox(path string, log *zap.Logger) (*Outbox, error) {
 		log = zap.NewNop()
 	}
 	name := "file:" + (&url.URL{Path: path}).EscapedPath()
-	common := []string{fmt.Sprintf("busy_timeout(%d)", outboxBusyTimeout.Milliseconds()), "synchronous(FULL)"}
+	common := []string{fmt.Sprintf("busy_timeout(%d)", outboxBusyTimeout.Milliseconds()), "synchronous(FULL)", "secure_delete(ON)"}
 
 	wq := url.Values{"_pragma": append([]string{"journal_mode(WAL)"}, common...), "_txlock": {"immediate"}}
 	write, err := sql.Open("sqlite", name+"?"+wq.Encode())
@@ -91,6 +96,16 @@ func OpenOutbox(path string, log *zap.Logger) (*Outbox, error) {
 	if _, err := write.Exec(outboxSchema); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("notify: open outbox %s: %w", path, err)
+	}
+	if err := migrateOutbox(write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("notify: open outbox %s: %w", path, err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			write.Close()
+			return nil, err
+		}
 	}
 	rq := url.Values{"_pragma": append([]string{"query_only(1)"}, common...)}
 	read, err := sql.Open("sqlite", name+"?"+rq.Encode())
@@ -133,10 +148,10 @@ func (o *Outbox) Send(ctx context.Context, m Mail) error {
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `INSERT INTO outbox
-		(message_id, kind, language, date, stored_at, sender, recipients, reply_to, subject, text, html, raw)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+		(message_id, kind, language, date, stored_at, sender, recipients, reply_to, subject, text, html, raw, case_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
 		m.MessageID, string(m.Kind), string(m.Language), formatTime(m.Date), formatTime(o.now()),
-		displayAddress(m.From), string(recipients), replyTo, strings.TrimSpace(m.Subject), m.Text, m.HTML, raw)
+		displayAddress(m.From), string(recipients), replyTo, strings.TrimSpace(m.Subject), m.Text, m.HTML, raw, m.CaseID)
 	if err != nil {
 		return temporary("outbox", err)
 	}
@@ -184,6 +199,8 @@ type OutboxMail struct {
 	// Attachments describes the files sent with the message, in order: filled by Get. Attachment
 	// returns their bytes.
 	Attachments []OutboxAttachment `json:"attachments,omitempty"`
+	// PurgedAt is when the message's addresses and bodies were purged (PurgeBodies); nil while kept.
+	PurgedAt *time.Time `json:"purgedAt,omitempty"`
 }
 
 // OutboxAttachment describes a file sent with a message in the outbox.
@@ -264,7 +281,7 @@ func (q OutboxQuery) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-const outboxColumns = `seq, message_id, kind, language, date, stored_at, sender, recipients, reply_to, subject`
+const outboxColumns = `seq, message_id, kind, language, date, stored_at, sender, recipients, reply_to, subject, purged_at`
 
 // List returns the messages the query selects, newest first, without their bodies. Errors: EINVALID
 // for an invalid query.
@@ -402,11 +419,134 @@ func (o *Outbox) Purge(ctx context.Context, before time.Time) (int64, error) {
 	return n, tx.Commit()
 }
 
+// CaseMessages returns every message about the case, bodies included, the oldest first: what the
+// submitter's copy holds of the outbox.
+func (o *Outbox) CaseMessages(ctx context.Context, caseID string) ([]OutboxMail, error) {
+	rows, err := o.read.QueryContext(ctx, `SELECT message_id FROM outbox WHERE case_id = ? AND case_id <> '' ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []OutboxMail{}
+	for _, id := range ids {
+		m, err := o.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// PurgeCase deletes every message about the case, its attachments with them, and returns how many it
+// deleted: what the erasure of the case's personal data asks of the outbox.
+func (o *Outbox) PurgeCase(ctx context.Context, caseID string) (int64, error) {
+	if caseID == "" {
+		return 0, nil
+	}
+	return o.delete(ctx, `case_id = ?`, caseID)
+}
+
+// PurgeBodies empties the messages stored before the given instant that still have their addresses
+// and bodies: the recipients, Reply-To, subject, bodies and raw message, and their attachments' names,
+// are removed, while the row (its Message-ID, kind, language and dates) stays for the outbox's list. It
+// returns how many messages it emptied.
+func (o *Outbox) PurgeBodies(ctx context.Context, before time.Time) (int64, error) {
+	tx, err := o.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_attachments WHERE message_id IN
+		(SELECT message_id FROM outbox WHERE stored_at < ? AND purged_at IS NULL)`, formatTime(before)); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE outbox SET recipients = '[]', reply_to = '', subject = '', text = '', html = '',
+		raw = X'', purged_at = ? WHERE stored_at < ? AND purged_at IS NULL`, formatTime(o.now()), formatTime(before))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+// delete deletes the messages a condition selects, and their attachments.
+func (o *Outbox) delete(ctx context.Context, cond string, args ...any) (int64, error) {
+	tx, err := o.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_attachments WHERE message_id IN
+		(SELECT message_id FROM outbox WHERE `+cond+`)`, args...); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE `+cond, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+// migrateOutbox adds the columns of later releases to an outbox created before them.
+func migrateOutbox(db *sql.DB) error {
+	rows, err := db.Query(`SELECT name FROM pragma_table_info('outbox')`)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		have[name] = true
+	}
+	rows.Close()
+	for _, col := range []struct{ name, decl string }{{"case_id", "TEXT NOT NULL DEFAULT ''"}, {"purged_at", "TEXT"}} {
+		if !have[col.name] {
+			if _, err := db.Exec(`ALTER TABLE outbox ADD COLUMN ` + col.name + ` ` + col.decl); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = db.Exec(`CREATE INDEX IF NOT EXISTS outbox_case ON outbox (case_id) WHERE case_id <> ''`)
+	return err
+}
+
 func scanMail(row interface{ Scan(...any) error }, m *OutboxMail, more ...any) error {
 	var kind, lang, date, stored, recipients string
-	dest := append([]any{&m.Seq, &m.MessageID, &kind, &lang, &date, &stored, &m.From, &recipients, &m.ReplyTo, &m.Subject}, more...)
+	var purged sql.NullString
+	dest := append([]any{&m.Seq, &m.MessageID, &kind, &lang, &date, &stored, &m.From, &recipients, &m.ReplyTo, &m.Subject, &purged}, more...)
 	if err := row.Scan(dest...); err != nil {
 		return err
+	}
+	if purged.Valid {
+		t, err := time.Parse(outboxTimeLayout, purged.String)
+		if err != nil {
+			return err
+		}
+		m.PurgedAt = &t
 	}
 	m.Kind, m.Language = domain.NotificationKind(kind), domain.Language(lang)
 	var err error

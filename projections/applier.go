@@ -268,7 +268,8 @@ func (en *caseEntry) notice(e domain.RecordedEvent, kind domain.NoticeKind, id s
 }
 
 // receivedFields are the fields of CaseReceived that are not personal data: the projection decodes only
-// those, so that the submitter, subject and text never reach its memory.
+// those, so that the submitter, subject and text (sealed or, in legacy events, in clear) never reach its
+// memory. Person is the submitter's pseudonym, which finds a person's cases (Casework.CasesOf).
 type receivedFields struct {
 	CaseID     string          `json:"caseId"`
 	Kind       domain.CaseKind `json:"kind"`
@@ -276,6 +277,7 @@ type receivedFields struct {
 	Language   domain.Language `json:"language"`
 	ReceivedAt time.Time       `json:"receivedAt"`
 	Sector     string          `json:"sector,omitempty"`
+	Person     string          `json:"person,omitempty"`
 }
 
 // decodeCaseEvent decodes a case stream's event: nil for a type this version does not know.
@@ -286,7 +288,7 @@ func decodeCaseEvent(e domain.RecordedEvent) (domain.Event, error) {
 			return nil, domain.Errorf(domain.EINTERNAL, "Cannot decode %s at %s@%d: %v.", e.Type, e.Stream, e.Revision, err)
 		}
 		return &domain.CaseReceived{CaseID: f.CaseID, Kind: f.Kind, Channel: f.Channel, Language: f.Language,
-			ReceivedAt: f.ReceivedAt, Sector: f.Sector}, nil
+			ReceivedAt: f.ReceivedAt, Sector: f.Sector, Person: f.Person}, nil
 	}
 	ev, ok := domain.NewEvent(e.Type)
 	if !ok {

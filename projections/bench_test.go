@@ -30,6 +30,11 @@ const benchEventsEnv = "PREDMET_BENCH_EVENTS"
 // benchLogVersion changes whenever caseHistory does, so that a cached log is not reused.
 const benchLogVersion = 1
 
+// benchPlainEnv, set to 1, makes the benchmarks' log hold its personal data in clear, as logs written
+// before sealing do; by default each case's receipt is sealed with its own key (domain.Codec), as
+// intake writes it, so that a rebuild is measured over what it meets in production.
+const benchPlainEnv = "PREDMET_BENCH_PLAIN"
+
 // benchCaseProjection returns the case read model that BenchmarkRebuild rebuilds.
 func benchCaseProjection(store domain.EventStore) projections.Projection {
 	return projections.NewCasework(store, projections.CaseworkOptions{})
@@ -127,7 +132,11 @@ func benchLog(b *testing.B) (*sqlite.Store, int) {
 			b.Fatalf("%s=%q is not a positive number", benchEventsEnv, s)
 		}
 	}
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("predmet-projections-bench-v%d-%d.db", benchLogVersion, want))
+	name := fmt.Sprintf("predmet-projections-bench-v%d-%d.db", benchLogVersion, want)
+	if os.Getenv(benchPlainEnv) != "1" {
+		name = fmt.Sprintf("predmet-projections-bench-v%d-sealed-%d.db", benchLogVersion, want)
+	}
+	path := filepath.Join(os.TempDir(), name)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		start := time.Now()
 		n := writeBenchLog(b, path+".partial", want)
@@ -167,6 +176,10 @@ func writeBenchLog(b *testing.B, path string, n int) int {
 	}()
 	ctx := context.Background()
 	meta := domain.Metadata{UserID: "bench"}
+	var codec *domain.Codec
+	if os.Getenv(benchPlainEnv) != "1" {
+		codec = &domain.Codec{Keys: newMemoryKeys()}
+	}
 	var (
 		wg       sync.WaitGroup
 		failed   atomic.Bool
@@ -183,7 +196,13 @@ func writeBenchLog(b *testing.B, path string, n int) int {
 			for events := range cases {
 				id := events[0].(*domain.CaseReceived).CaseID
 				stream := domain.CaseStream(id)
+				if codec != nil {
+					events[0].(*domain.CaseReceived).Person = "p-" + id
+				}
 				data, err := domain.EncodeEvents(stream, 0, meta, events...)
+				if err == nil && codec != nil {
+					err = codec.Seal(ctx, id, data)
+				}
 				if err == nil {
 					_, err = store.Append(ctx, stream, domain.NoStream(), data...)
 				}

@@ -157,7 +157,9 @@ func (w *Casework) SchemaTables() []string {
 			deadlines_passed INTEGER NOT NULL,
 			open_requests    INTEGER NOT NULL,
 			version          INTEGER NOT NULL,
-			updated_at       INTEGER NOT NULL
+			updated_at       INTEGER NOT NULL,
+			person           TEXT NOT NULL,
+			erased           INTEGER NOT NULL
 		)`,
 		// The tallies of the open cases with a deadline by due date, per sector and per officer: what
 		// the whole due-date tracker adds up without reading every open case.
@@ -242,6 +244,10 @@ func (w *Casework) SchemaIndexes() []string {
 		`CREATE INDEX IF NOT EXISTS case_requests_open_due ON case_requests (due_at) WHERE status = 'open'`,
 		`CREATE INDEX IF NOT EXISTS case_notices_at ON case_notices (at)`,
 		`CREATE INDEX IF NOT EXISTS case_notices_sector ON case_notices (sector, at)`,
+		// A person's cases (erasure, the submitter's copy) and the closed cases whose retention may
+		// have passed (the nightly retention run).
+		`CREATE INDEX IF NOT EXISTS cases_person ON cases (person) WHERE person <> ''`,
+		`CREATE INDEX IF NOT EXISTS cases_closed_kept ON cases (kind, closed_at) WHERE erased = 0 AND closed_at IS NOT NULL`,
 	}
 }
 

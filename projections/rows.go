@@ -141,7 +141,8 @@ func (w *caseRows) caseRow(en *caseEntry) []any {
 		archiveKey, nanos(c.ReceivedAt), month(c.ReceivedAt, loc), nanos(registered), nanos(dueAt), dateInt(dueDate),
 		boolInt(open), boolInt(open && suspended), outcome, nanos(answeredAt), month(answeredAt, loc), answerDays, onTime,
 		nanos(closedAt), month(closedAt, loc), nanos(extendedAt), nanos(clarificationAt), nanos(expiredAt),
-		int64(c.DeadlinesPassed), int64(openRequests), int64(c.Version), en.updated.UnixNano()}
+		int64(c.DeadlinesPassed), int64(openRequests), int64(c.Version), en.updated.UnixNano(), c.Person,
+		boolInt(c.Erased != nil)}
 }
 
 // isOpen reports whether the case's clock matters: registered, not answered and not ended.
@@ -326,7 +327,7 @@ var (
 		"language", "archive_number", "archive_key", "received_at", "received_month", "registered_at", "due_at", "due_date",
 		"open", "suspended", "outcome", "answered_at", "answered_month", "answer_days", "on_time", "closed_at",
 		"closed_month", "extended_at", "clarification_at", "clarification_expired_at", "deadlines_passed",
-		"open_requests", "version", "updated_at"})
+		"open_requests", "version", "updated_at", "person", "erased"})
 	requestsTable = newRowTable("case_requests", []string{"case_id", "request_id"}, []string{"case_kind",
 		"archive_number", "kind", "sector", "title", "required", "status", "requested_at", "due_at", "due_date",
 		"generation", "reminders", "escalation", "level", "answered_at"})

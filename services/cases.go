@@ -19,11 +19,17 @@ import (
 )
 
 // Cases implements domain.CaseService on Temporal and the event store: intake writes the case's first
-// event (with the submitter's personal data) to the store, then starts the case's workflow, which numbers
-// the case and runs its clock.
+// event (with the submitter's personal data, sealed with the case's key) to the store, then starts the
+// case's workflow, which numbers the case and runs its clock. Every read of a case applies the rules of
+// reading (domain.CaseAccess: a reader sees only the parts their roles allow) and is recorded in the
+// access log, with the route it came through (domain.WithRoute).
 type Cases struct {
-	Client   client.Client
-	Store    domain.EventStore
+	Client client.Client
+	Store  domain.EventStore
+	// Codec seals the personal data of the events intake writes, and opens it for readers.
+	Codec *domain.Codec
+	// Access records every read of a case.
+	Access   domain.AccessLog
 	Unit     string
 	Policies domain.Policies
 	// Now returns the current time; time.Now when nil.
@@ -92,10 +98,11 @@ func (s *Cases) OpenCase(ctx context.Context, req domain.OpenCaseRequest) (*doma
 		// ECONFLICT.
 		return nil, temporalError(err)
 	}
-	return s.Case(ctx, id)
+	return s.Case(ctx, id, req.Actor)
 }
 
-// recordReceipt writes the CaseReceived event at revision 0. A retry with the same idempotency key finds
+// recordReceipt writes the CaseReceived event at revision 0, its personal fields sealed with the case's
+// key. A retry with the same idempotency key finds
 // the same event already there; a different request under the same key is a conflict.
 func (s *Cases) recordReceipt(ctx context.Context, id, hash string, req domain.OpenCaseRequest) error {
 	n := req.NewCase
@@ -104,12 +111,19 @@ func (s *Cases) recordReceipt(ctx context.Context, id, hash string, req domain.O
 	if cause == "" {
 		cause = id
 	}
+	person, err := domain.PersonOf(ctx, s.Codec.Keys, id, n.Submitter)
+	if err != nil {
+		return err
+	}
 	data, err := domain.EncodeEvents(stream, 0, domain.Metadata{CorrelationID: id, CausationID: cause, UserID: req.Actor.UserID},
 		&domain.CaseReceived{
 			CaseID: id, Kind: n.Kind, Channel: n.Channel, Language: n.Language, ReceivedAt: n.ReceivedAt.UTC(),
-			Subject: n.Subject, Text: n.Text, Submitter: n.Submitter, Sector: n.Sector, RequestHash: hash,
+			Subject: n.Subject, Text: n.Text, Submitter: n.Submitter, Sector: n.Sector, RequestHash: hash, Person: person,
 		})
 	if err != nil {
+		return err
+	}
+	if err := s.Codec.Seal(ctx, id, data); err != nil {
 		return err
 	}
 	if _, err := s.Store.Append(ctx, stream, domain.NoStream(), data...); err != nil {
@@ -136,17 +150,64 @@ func (s *Cases) recordReceipt(ctx context.Context, id, hash string, req domain.O
 	return nil
 }
 
-// Case implements domain.CaseService.
-func (s *Cases) Case(ctx context.Context, id string) (*domain.Case, error) {
-	events, err := s.CaseEvents(ctx, id)
+// Case implements domain.CaseService: the case as reader may read it (domain.CaseAccess), recorded in
+// the access log.
+func (s *Cases) Case(ctx context.Context, id string, reader domain.Actor) (*domain.Case, error) {
+	c, _, acc, err := s.read(ctx, id, reader, domain.PartSummary)
 	if err != nil {
 		return nil, err
 	}
-	return domain.FoldCase(events)
+	return acc.Redact(c), nil
 }
 
-// CaseEvents implements domain.CaseService.
-func (s *Cases) CaseEvents(ctx context.Context, id string) ([]domain.RecordedEvent, error) {
+// CaseEvents implements domain.CaseService: the case's events, opened, without the personal fields the
+// reader may not read, recorded in the access log. A sector head reads the events of a case that asked
+// their sector. The events of a case whose personal data was erased read without it, marked "erased",
+// also where the log holds them in clear (legacy events).
+func (s *Cases) CaseEvents(ctx context.Context, id string, reader domain.Actor) ([]domain.RecordedEvent, error) {
+	c, events, acc, err := s.read(ctx, id, reader, domain.PartEvents)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range events {
+		if c.Erased != nil {
+			e = domain.WithoutPersonalData(e)
+		}
+		events[i] = acc.RedactEvent(e)
+	}
+	return events, nil
+}
+
+// read reads case id with its events opened, checks that reader may read part of it, and records the
+// read in the access log, with the parts the reader is shown.
+func (s *Cases) read(ctx context.Context, id string, reader domain.Actor, part domain.Part) (*domain.Case, []domain.RecordedEvent, domain.Access, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, nil, nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
+	}
+	c, events, err := s.Codec.ReadCase(ctx, s.Store, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	acc := domain.CaseAccess(reader, c)
+	if err := acc.Require(part); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.record(ctx, reader, id, acc); err != nil {
+		return nil, nil, nil, err
+	}
+	return c, events, acc, nil
+}
+
+// record writes a read of case id in the access log (nothing without one).
+func (s *Cases) record(ctx context.Context, reader domain.Actor, id string, acc domain.Access) error {
+	if s.Access == nil {
+		return nil
+	}
+	return s.Access.Record(ctx, domain.AccessEntry{At: s.now(), Reader: reader.UserID, CaseID: id, Route: domain.RouteOf(ctx), Parts: acc.Shown()})
+}
+
+// events reads the case's stream as it is stored (sealed): what the service's own checks need.
+func (s *Cases) events(ctx context.Context, id string) ([]domain.RecordedEvent, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
 	}
@@ -155,6 +216,13 @@ func (s *Cases) CaseEvents(ctx context.Context, id string) ([]domain.RecordedEve
 		return nil, domain.Errorf(domain.ENOTFOUND, "No case with ID %q.", id)
 	}
 	return events, err
+}
+
+func (s *Cases) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // newCaseID returns a new case ID, or with an idempotency key the ID derived from the key and the user,
@@ -200,7 +268,7 @@ func (s *Cases) Act(ctx context.Context, caseID string, req domain.ActionRequest
 		if done, err := s.actedAlready(ctx, caseID, updateID); err != nil {
 			return nil, err
 		} else if done {
-			return s.Case(ctx, caseID)
+			return s.Case(ctx, caseID, req.Actor)
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
@@ -222,12 +290,12 @@ func (s *Cases) Act(ctx context.Context, caseID string, req domain.ActionRequest
 	if err != nil {
 		return nil, s.actionError(ctx, caseID, err)
 	}
-	return s.Case(ctx, caseID)
+	return s.Case(ctx, caseID, req.Actor)
 }
 
 // actedAlready reports whether the case's stream holds events recorded by the update with the given ID.
 func (s *Cases) actedAlready(ctx context.Context, caseID, updateID string) (bool, error) {
-	events, err := s.CaseEvents(ctx, caseID)
+	events, err := s.events(ctx, caseID)
 	if err != nil {
 		return false, err
 	}
@@ -250,7 +318,11 @@ func (s *Cases) actionError(ctx context.Context, caseID string, err error) error
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		c, cerr := s.Case(ctx, caseID)
+		events, cerr := s.events(ctx, caseID)
+		if cerr != nil {
+			return cerr
+		}
+		c, cerr := domain.FoldCase(events)
 		if cerr != nil {
 			return cerr
 		}

@@ -27,8 +27,11 @@ type Outbox struct {
 	Store         domain.EventStore
 	// Outbox holds the messages when no mail server is configured; nil when one is.
 	Outbox *notify.Outbox
-	// Notes records a corrected address on the case.
+	// Notes records a corrected address on the case, sealed with the case's key by Codec.
 	Notes CaseNoter
+	Codec *domain.Codec
+	// Access records the reads of messages about cases.
+	Access domain.AccessLog
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
@@ -42,7 +45,7 @@ func (s *Outbox) List(ctx context.Context, q domain.NotificationQuery) (domain.P
 
 // Get implements domain.OutboxService. The notification's state comes from its stream, which is never
 // behind, and the rest from the read model once it has it.
-func (s *Outbox) Get(ctx context.Context, id string) (domain.OutboxEntry, error) {
+func (s *Outbox) Get(ctx context.Context, id string, reader domain.Actor) (domain.OutboxEntry, error) {
 	n, err := domain.ReadNotification(ctx, s.Store, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return domain.OutboxEntry{}, domain.Errorf(domain.ENOTFOUND, "No notification with ID %q.", id)
@@ -59,6 +62,13 @@ func (s *Outbox) Get(ctx context.Context, id string) (domain.OutboxEntry, error)
 			entry.Message = &domain.OutboxMessage{MessageID: m.MessageID, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, StoredAt: m.StoredAt}
 		} else if domain.ErrorCode(err) != domain.ENOTFOUND {
 			return entry, err
+		}
+	}
+	if entry.Message != nil && n.CaseBound() && n.Kind != domain.NotifyBriefing && s.Access != nil {
+		err := s.Access.Record(ctx, domain.AccessEntry{At: time.Now(), Reader: reader.UserID, CaseID: n.CaseID,
+			Route: domain.RouteOf(ctx), Parts: []domain.Part{domain.PartOutboxMessage}})
+		if err != nil {
+			return domain.OutboxEntry{}, err
 		}
 	}
 	return entry, nil
@@ -95,6 +105,13 @@ func (s *Outbox) Resend(ctx context.Context, r domain.ResendRequest) (domain.Not
 		return domain.NotificationSummary{}, err
 	}
 	if contact != nil {
+		// The address travels sealed through the case's workflow; a case whose personal data was erased
+		// takes none (its key is destroyed: EGONE).
+		sealed, err := s.Codec.SealEvent(ctx, n.CaseID, contact)
+		if err != nil {
+			return domain.NotificationSummary{}, err
+		}
+		contact = sealed.(*domain.SubmitterContactCorrected)
 		if err := s.Notes.Record(ctx, activities.NoteInput{CaseID: n.CaseID, Key: "contact/" + again.ID, Contact: contact}); err != nil {
 			return domain.NotificationSummary{}, err
 		}

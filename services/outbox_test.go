@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,8 @@ func TestOutboxResend(t *testing.T) {
 	ctx := context.Background()
 	store := testkit.MustOpenStore(t)
 	var notes []activities.NoteInput
-	s := &services.Outbox{Store: store, Notes: noteFunc(func(_ context.Context, in activities.NoteInput) error {
+	codec := testkit.MustOpenCodec(t)
+	s := &services.Outbox{Store: store, Codec: codec, Notes: noteFunc(func(_ context.Context, in activities.NoteInput) error {
 		notes = append(notes, in)
 		return nil
 	})}
@@ -53,8 +55,20 @@ func TestOutboxResend(t *testing.T) {
 		if n.ID != domain.ResendID("ack", 1) || n.ResendOf != "ack" || n.Kind != domain.NotifyAcknowledgement || n.Status != domain.NotificationIsPending {
 			t.Errorf("resent = %+v", n)
 		}
-		if len(notes) != 1 || notes[0].Contact == nil || notes[0].Contact.Email != "arta@example.org" || notes[0].CaseID != "c1" {
-			t.Errorf("notes = %+v, want the corrected address recorded on the case", notes)
+		if len(notes) != 1 || notes[0].Contact == nil || notes[0].CaseID != "c1" {
+			t.Fatalf("notes = %+v, want the corrected address recorded on the case", notes)
+		}
+		// The address travels sealed: the note holds no address, and opens to it with the case's key.
+		if c := notes[0].Contact; c.Email != "" || c.Sealed == nil {
+			t.Errorf("the note carries %+v; want the address sealed", c)
+		}
+		data, err := domain.EncodeEvents(domain.CaseStream("c1"), 1, domain.Metadata{}, notes[0].Contact)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened, state, err := codec.Open(ctx, domain.RecordedEvent{Type: data[0].Type, Data: data[0].Data})
+		if err != nil || state != domain.Opened || !strings.Contains(string(opened.Data), "arta@example.org") {
+			t.Errorf("the sealed address opens to %s (%v, %v)", opened.Data, state, err)
 		}
 		again, err := s.Resend(ctx, domain.ResendRequest{ID: "ack", Actor: actor})
 		if err != nil || again.ID != n.ID {

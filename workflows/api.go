@@ -88,7 +88,8 @@ const (
 	// ClocksSignal tells a case that every clock was suspended or resumed; its argument is a ClocksChange.
 	ClocksSignal = "clocks"
 	// CaseNoteSignal tells a case something to record that happened outside it: a message about it that
-	// could not be delivered, or the submitter's corrected address; its argument is a CaseNote.
+	// could not be delivered, the submitter's corrected address, or the erasure of its personal data;
+	// its argument is a CaseNote.
 	CaseNoteSignal = "note"
 )
 
@@ -128,11 +129,12 @@ type RequestChange struct {
 }
 
 // CaseNote is what CaseNoteSignal carries: exactly one of its events, with the key that makes a repeated
-// signal record nothing new.
+// signal record nothing new. A Contact comes sealed: the history never holds personal data.
 type CaseNote struct {
 	Key     string
 	Failed  *domain.CaseNotificationFailed
 	Contact *domain.SubmitterContactCorrected
+	Erased  *domain.PersonalDataErased
 }
 
 // Event returns the note's event, or nil for an empty note.
@@ -142,6 +144,8 @@ func (n CaseNote) Event() domain.Event {
 		return n.Failed
 	case n.Contact != nil:
 		return n.Contact
+	case n.Erased != nil:
+		return n.Erased
 	}
 	return nil
 }

@@ -428,6 +428,9 @@ func (w *caseWorkflow) onNote(ctx workflow.Context, n CaseNote) error {
 			}
 		}
 	}
+	if n.Erased != nil && w.state.Erased != nil && w.state.Erased.ErasureID == n.Erased.ErasureID {
+		return nil
+	}
 	return w.recordLocked(ctx, domain.SystemActor, "note/"+n.Key, e)
 }
 

@@ -16,6 +16,8 @@ func NewWorker(c client.Client, acts *activities.Activities) worker.Worker {
 	w.RegisterWorkflow(BriefingWorkflow)
 	w.RegisterWorkflow(DeliveryWorkflow)
 	w.RegisterWorkflow(DigestWorkflow)
+	w.RegisterWorkflow(ErasureWorkflow)
+	w.RegisterWorkflow(RetentionWorkflow)
 	w.RegisterActivity(acts)
 	return w
 }

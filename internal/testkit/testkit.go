@@ -10,7 +10,9 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Skopje on machines without a time-zone database
 
+	"github.com/predmet/predmet/domain"
 	"github.com/predmet/predmet/eventstore/sqlite"
+	"github.com/predmet/predmet/keystore"
 )
 
 // Skopje is the municipality's location, Europe/Skopje.
@@ -75,4 +77,22 @@ func Path(rel string) string {
 		panic("testkit: no caller information")
 	}
 	return filepath.Join(filepath.Dir(file), "..", "..", filepath.FromSlash(rel))
+}
+
+// MustOpenKeys opens a key store (keystore.File) in a fresh directory of tb's and closes it when tb
+// ends.
+func MustOpenKeys(tb testing.TB) *keystore.File {
+	tb.Helper()
+	ks, err := keystore.OpenFile(filepath.Join(tb.TempDir(), "keys", "keys.db"))
+	if err != nil {
+		tb.Fatalf("open key store: %v", err)
+	}
+	tb.Cleanup(func() { ks.Close() })
+	return ks
+}
+
+// MustOpenCodec returns a codec that seals personal data with a fresh key store (MustOpenKeys).
+func MustOpenCodec(tb testing.TB) *domain.Codec {
+	tb.Helper()
+	return &domain.Codec{Keys: MustOpenKeys(tb)}
 }
